@@ -1,0 +1,256 @@
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SkEmbeddingGemma.Batching;
+using SkEmbeddingGemma.Model;
+using SkEmbeddingGemma.Onnx;
+using SkEmbeddingGemma.Pooling;
+using SkEmbeddingGemma.Input;
+using SkEmbeddingGemma.Tokenization;
+
+namespace SkEmbeddingGemma;
+
+/// <summary>
+/// Google's EmbeddingGemma as a local <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: prompt, tokenize, run the
+/// ONNX graph, Matryoshka-truncate, exactly as sentence-transformers' <c>encode_query</c> / <c>encode_document</c> do.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The role of each call comes from <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> (keys in
+/// <see cref="EmbeddingGemmaPropertyNames"/>), so it survives any Microsoft.Extensions.AI pipeline; the extension methods
+/// of <see cref="EmbeddingGemmaGeneratorExtensions"/> set them for you. <see cref="EmbeddingGenerationOptions.Dimensions"/>
+/// selects a Matryoshka width (768, 512, 256 or 128 are the trained ones; any 1..768 works).
+/// </para>
+/// <para>All members are thread-safe: one instance serves concurrent calls over one ONNX Runtime session.</para>
+/// </remarks>
+public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    /// <summary>The provider name in <see cref="EmbeddingGeneratorMetadata"/>.</summary>
+    public const string ProviderName = "embeddinggemma";
+
+    private const string TokenCountKey = "input_token_count";
+    private const string TruncatedKey = "truncated";
+
+    private readonly OnnxEmbeddingSession _session;
+    private readonly InputEncoder _encoder;
+    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly int _defaultDimensions;
+    private readonly int _maxBatchSize;
+    private readonly int _maxBatchTokens;
+    private int _disposed;
+
+    /// <summary>Loads an EmbeddingGemma folder in the onnx-community layout.</summary>
+    /// <param name="modelDirectory">
+    /// The folder: <c>onnx/model.onnx</c> (+ <c>model.onnx_data</c>), <c>tokenizer.json</c> and/or <c>tokenizer.model</c>,
+    /// <c>config.json</c>, and optionally <c>config_sentence_transformers.json</c> (prompts) and <c>sentence_bert_config.json</c>.
+    /// </param>
+    /// <param name="options">Load and run settings; null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="modelDirectory"/> is null.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder lacks the graph or the tokenizer; the message names what is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt, or the graph is not an EmbeddingGemma export.</exception>
+    /// <exception cref="NotSupportedException">The variant is float16, which EmbeddingGemma does not support.</exception>
+    /// <exception cref="ArgumentException">An option does not fit the model, such as dimensions above its width.</exception>
+    public EmbeddingGemmaGenerator(string modelDirectory, EmbeddingGemmaGeneratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        options ??= new EmbeddingGemmaGeneratorOptions();
+
+        string graphPath = ModelFolder.ResolveGraph(modelDirectory, options.Variant);
+        _encoder = InputEncoder.Load(modelDirectory, options);
+        _maxBatchSize = options.MaxBatchSize;
+        _maxBatchTokens = options.MaxBatchTokens;
+
+        using (SessionOptions sessionOptions = CreateSessionOptions(options))
+        {
+            _session = OnnxEmbeddingSession.Open(graphPath, sessionOptions);
+        }
+
+        try
+        {
+            EmbeddingDimensions = _session.Contract.EmbeddingDimensions ?? ProbeWidth();
+            _defaultDimensions = ValidateDimensions(options.Dimensions, nameof(options));
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+
+        ModelId = options.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
+        _metadata = new EmbeddingGeneratorMetadata(ProviderName, new Uri(Path.GetFullPath(graphPath)), ModelId, _defaultDimensions);
+    }
+
+    /// <summary>Gets the model id reported on every embedding.</summary>
+    public string ModelId { get; }
+
+    /// <summary>Gets the model's full embedding width (768 for EmbeddingGemma).</summary>
+    public int EmbeddingDimensions { get; }
+
+    /// <summary>Gets the most tokens an input keeps, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> included (2,048 for EmbeddingGemma).</summary>
+    public int MaxTokens => _encoder.MaxTokens;
+
+    /// <summary>Gets the model's tokenizer, for counting tokens and chunking text.</summary>
+    public GemmaTokenizer Tokenizer => _encoder.Tokenizer;
+
+    /// <summary>Gets the prompt names this model knows (built-in and from its folder).</summary>
+    public IEnumerable<string> PromptNames => _encoder.Prompts.Names;
+
+    /// <summary>Gets the prompt text of a name, such as <c>task: search result | query: </c> for <c>query</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="promptName"/> is null.</exception>
+    /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
+    public string GetPrompt(string promptName)
+    {
+        ArgumentNullException.ThrowIfNull(promptName);
+        return _encoder.Prompts.GetPrompt(promptName, nameof(promptName));
+    }
+
+    /// <summary>
+    /// Tokenizes inputs exactly as <see cref="GenerateAsync"/> feeds them to the model: prompt + text, stripped as Python's
+    /// <c>str.strip()</c>, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c> and truncated to <see cref="MaxTokens"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
+    /// <exception cref="ArgumentException">The options name an unknown prompt, or an input is too long and truncation is off.</exception>
+    public IReadOnlyList<int[]> Tokenize(IEnumerable<string> values, EmbeddingGenerationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _encoder.Encode(Materialize(values), options).Select(t => t.Ids).ToArray();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options name an unknown prompt, both a prompt and a prompt name, titles that do not match the inputs, or
+    /// dimensions above the model's width; or an input is too long and truncation is off; or an input holds a token the
+    /// model cannot embed (<c>&lt;image_soft_token&gt;</c>).
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+
+        // Validate on the caller's thread, so bad input fails fast and synchronously-observed.
+        IReadOnlyList<string> inputs = Materialize(values);
+        int dimensions = ValidateDimensions(options?.Dimensions, nameof(options));
+        IReadOnlyList<TokenizedInput> tokenized = _encoder.Encode(inputs, options);
+        return Task.Run(() => Embed(tokenized, dimensions, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return
+            serviceKey is not null ? null :
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata :
+            serviceType == typeof(InferenceSession) ? _session.Session :
+            serviceType.IsInstanceOfType(_encoder.Tokenizer) ? _encoder.Tokenizer :
+            serviceType.IsInstanceOfType(this) ? this :
+            null;
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _session.Dispose();
+        }
+    }
+
+    private static IReadOnlyList<string> Materialize(IEnumerable<string> values)
+    {
+        string[] inputs = values.ToArray();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is null)
+            {
+                throw new ArgumentNullException(nameof(values), $"values[{i}] is null; every input must be a string (use \"\" for empty text).");
+            }
+        }
+
+        return inputs;
+    }
+
+    private int ValidateDimensions(int? requested, string paramName)
+    {
+        int dimensions = requested ?? _defaultDimensions;
+        if (requested is not null && (requested < 1 || requested > EmbeddingDimensions))
+        {
+            throw new ArgumentException(
+                $"Dimensions {requested} is outside 1..{EmbeddingDimensions}: this model's embeddings have {EmbeddingDimensions} " +
+                "dimensions (Matryoshka widths 768, 512, 256 and 128 are the trained ones).", paramName);
+        }
+
+        return dimensions == 0 ? EmbeddingDimensions : dimensions;
+    }
+
+    private GeneratedEmbeddings<Embedding<float>> Embed(IReadOnlyList<TokenizedInput> inputs, int dimensions, CancellationToken cancellationToken)
+    {
+        var vectors = new float[inputs.Count][];
+        List<int[]> batches = BatchPlanner.Plan(inputs.Select(i => i.Ids.Length).ToArray(), _maxBatchSize, _maxBatchTokens);
+        float[] output = [];
+        foreach (int[] batchPositions in batches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TokenizedInput[] members = Array.ConvertAll(batchPositions, p => inputs[p]);
+            using TokenBatch batch = TokenBatch.Create(members, _encoder.Tokenizer.PaddingId);
+            if (output.Length < members.Length * EmbeddingDimensions)
+            {
+                output = new float[members.Length * EmbeddingDimensions];
+            }
+
+            int width = _session.Run(batch, output, cancellationToken);
+            for (int row = 0; row < members.Length; row++)
+            {
+                vectors[batchPositions[row]] = MatryoshkaProjection.Project(output.AsSpan(row * width, width), dimensions);
+            }
+        }
+
+        DateTimeOffset createdAt = DateTimeOffset.UtcNow;
+        var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Count);
+        long tokenCount = 0;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var embedding = new Embedding<float>(vectors[i]) { ModelId = ModelId, CreatedAt = createdAt };
+            embedding.AdditionalProperties = new AdditionalPropertiesDictionary { [TokenCountKey] = inputs[i].Ids.Length };
+            if (inputs[i].Truncated)
+            {
+                embedding.AdditionalProperties[TruncatedKey] = true;
+            }
+
+            tokenCount += inputs[i].Ids.Length;
+            result.Add(embedding);
+        }
+
+        result.Usage = new UsageDetails { InputTokenCount = tokenCount, TotalTokenCount = tokenCount };
+        return result;
+    }
+
+    private int ProbeWidth()
+    {
+        // The graph leaves its output width dynamic: learn it from the empty text, [<bos>, <eos>].
+        using TokenBatch probe = TokenBatch.Create([new TokenizedInput(0, _encoder.Tokenizer.EncodeFramed([], MaxTokens, out _), false)], _encoder.Tokenizer.PaddingId);
+        float[] buffer = new float[65536];
+        return _session.Run(probe, buffer, CancellationToken.None);
+    }
+
+    private static SessionOptions CreateSessionOptions(EmbeddingGemmaGeneratorOptions options)
+    {
+        if (options.SessionOptionsFactory is { } factory)
+        {
+            return factory() ?? throw new InvalidOperationException("SessionOptionsFactory returned null.");
+        }
+
+        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpNumThreads is int threads)
+        {
+            sessionOptions.IntraOpNumThreads = threads;
+        }
+
+        return sessionOptions;
+    }
+}

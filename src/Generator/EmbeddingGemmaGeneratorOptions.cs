@@ -1,0 +1,87 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace SkEmbeddingGemma;
+
+/// <summary>Settings for loading and running an <see cref="EmbeddingGemmaGenerator"/>. Every setting has a validated default.</summary>
+/// <remarks>Instances are read once, when the generator is created; changing them afterwards has no effect on it.</remarks>
+public sealed class EmbeddingGemmaGeneratorOptions
+{
+    /// <summary>
+    /// Gets or sets the graph to load: a file name under <c>onnx/</c> without extension, such as <c>model</c> (float32, the
+    /// default), <c>model_quantized</c> or <c>model_q4</c>. Float16 variants are refused: EmbeddingGemma overflows float16.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is null or blank.</exception>
+    public string Variant
+    {
+        get;
+        set => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A variant name is required.", nameof(value)) : value;
+    } = "model";
+
+    /// <summary>Gets or sets the model id reported in metadata and on every embedding; by default the folder's name.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most tokens an input may have, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> included; by default the
+    /// model's limit (2,048 for EmbeddingGemma). It cannot exceed the model's limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 2.</exception>
+    public int? MaxTokens
+    {
+        get;
+        set => field = value is < 2 ? throw new ArgumentOutOfRangeException(nameof(value), value, "An input needs room for <bos> and <eos>.") : value;
+    }
+
+    /// <summary>
+    /// Gets or sets whether over-long inputs are truncated (<c>&lt;bos&gt;</c>, the first tokens, <c>&lt;eos&gt;</c>), as
+    /// sentence-transformers does; the default is <see langword="true"/>. When <see langword="false"/>, an over-long
+    /// input fails the call with an <see cref="ArgumentException"/>.
+    /// </summary>
+    public bool TruncateInputs { get; set; } = true;
+
+    /// <summary>Gets or sets the most inputs in one ONNX run; the default is 64.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxBatchSize
+    {
+        get;
+        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "A batch holds at least one input.") : value;
+    } = 64;
+
+    /// <summary>
+    /// Gets or sets the most padded tokens (rows × longest row) in one ONNX run; the default is 8,192. An input longer
+    /// than this still runs, alone.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxBatchTokens
+    {
+        get;
+        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "The token budget must be positive.") : value;
+    } = 8192;
+
+    /// <summary>Gets or sets the Matryoshka width used when a call asks for none; by default the model's full width (768).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? Dimensions
+    {
+        get;
+        set => field = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "Dimensions must be positive.") : value;
+    }
+
+    /// <summary>
+    /// Gets or sets the prompt name used when a call names none (see <see cref="EmbeddingGemmaPromptNames"/>); by default
+    /// the folder's <c>default_prompt_name</c>, which for EmbeddingGemma is none, as with sentence-transformers' <c>encode</c>.
+    /// </summary>
+    public string? DefaultPromptName { get; set; }
+
+    /// <summary>Gets or sets ONNX Runtime's intra-op thread count; by default ONNX Runtime's choice (one per physical core).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? IntraOpNumThreads
+    {
+        get;
+        set => field = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread is needed.") : value;
+    }
+
+    /// <summary>
+    /// Gets or sets a factory for the ONNX Runtime session options, to pick execution providers (CUDA, DirectML, ...)
+    /// or tune the session; the generator disposes what it returns. When set, <see cref="IntraOpNumThreads"/> is ignored.
+    /// </summary>
+    public Func<SessionOptions>? SessionOptionsFactory { get; set; }
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.Batching;
+using SkEmbeddingGemma.Model;
+using SkEmbeddingGemma.Prompts;
+using SkEmbeddingGemma.Tokenization;
+
+namespace SkEmbeddingGemma.Input;
+
+/// <summary>
+/// Text to model input, as sentence-transformers does it: prompt + text, lower-cased if the model says so, stripped
+/// like Python's <c>str.strip()</c>, tokenized, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c>, truncated keeping
+/// <c>&lt;eos&gt;</c>. Needs no ONNX graph, so tokenizing is cheap. Thread-safe.
+/// </summary>
+internal sealed class InputEncoder
+{
+    private readonly ModelConfiguration _configuration;
+    private readonly string? _defaultPromptName;
+    private readonly bool _truncate;
+
+    private InputEncoder(GemmaTokenizer tokenizer, PromptCatalog prompts, ModelConfiguration configuration, EmbeddingGemmaGeneratorOptions options)
+    {
+        Tokenizer = tokenizer;
+        Prompts = prompts;
+        _configuration = configuration;
+        _truncate = options.TruncateInputs;
+        MaxTokens = Math.Min(options.MaxTokens ?? configuration.MaxSequenceLength, configuration.MaxSequenceLength);
+        _defaultPromptName = options.DefaultPromptName ?? prompts.DefaultPromptName;
+        if (_defaultPromptName is not null)
+        {
+            _ = prompts.GetPrompt(_defaultPromptName, nameof(options));
+        }
+    }
+
+    /// <summary>Gets the tokenizer.</summary>
+    public GemmaTokenizer Tokenizer { get; }
+
+    /// <summary>Gets the prompts.</summary>
+    public PromptCatalog Prompts { get; }
+
+    /// <summary>Gets the most tokens an input keeps, framing included.</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>Loads the tokenizer, prompts and text settings of a model folder.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder has no tokenizer.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt.</exception>
+    /// <exception cref="ArgumentException">The default prompt name is unknown.</exception>
+    public static InputEncoder Load(string modelDirectory, EmbeddingGemmaGeneratorOptions options)
+    {
+        if (!Directory.Exists(modelDirectory))
+        {
+            throw new DirectoryNotFoundException($"The EmbeddingGemma model folder '{modelDirectory}' does not exist.");
+        }
+
+        return new InputEncoder(
+            GemmaTokenizer.FromDirectory(modelDirectory), PromptCatalog.Load(modelDirectory), ModelConfiguration.Load(modelDirectory), options);
+    }
+
+    /// <summary>Encodes the inputs of one call.</summary>
+    /// <exception cref="ArgumentException">
+    /// The prompt options are invalid, an input is too long with truncation off, or an input holds a token the model
+    /// cannot embed.
+    /// </exception>
+    public List<TokenizedInput> Encode(IReadOnlyList<string> inputs, EmbeddingGenerationOptions? options)
+    {
+        PromptSelection prompts = PromptSelection.From(options, Prompts, _defaultPromptName, inputs.Count);
+        var result = new List<TokenizedInput>(inputs.Count);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            string text = string.Concat(prompts.PromptFor(i), inputs[i]);
+            if (_configuration.DoLowerCase)
+            {
+                text = text.ToLowerInvariant();
+            }
+
+            int[] ids = Tokenizer.EncodeFramed(PythonText.Strip(text), MaxTokens, out int fullCount);
+            bool truncated = fullCount > ids.Length;
+            if (truncated && !_truncate)
+            {
+                throw new ArgumentException(
+                    $"values[{i}] has {fullCount} tokens with its prompt, more than this model's limit of {MaxTokens}; " +
+                    "shorten or chunk it, or enable truncation.", "values");
+            }
+
+            ThrowIfNotEmbeddable(ids, i);
+            result.Add(new TokenizedInput(i, ids, truncated));
+        }
+
+        return result;
+    }
+
+    private void ThrowIfNotEmbeddable(int[] ids, int index)
+    {
+        if (_configuration.VocabularySize is not int rows)
+        {
+            return;
+        }
+
+        foreach (int id in ids)
+        {
+            if (id >= rows)
+            {
+                throw new ArgumentException(
+                    $"values[{index}] contains the token '{Tokenizer.Decode([id])}' (id {id}), which has no row in the model's " +
+                    $"{rows}-row embedding table (multimodal placeholders such as <image_soft_token> cannot be embedded as text).",
+                    "values");
+            }
+        }
+    }
+}

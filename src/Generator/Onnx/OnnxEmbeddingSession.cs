@@ -1,0 +1,144 @@
+using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SkEmbeddingGemma.Batching;
+
+namespace SkEmbeddingGemma.Onnx;
+
+/// <summary>
+/// One ONNX Runtime session over an EmbeddingGemma graph. <see cref="Run"/> is thread-safe: ONNX Runtime sessions
+/// serve concurrent runs, and every run has its own buffers and <see cref="RunOptions"/>.
+/// </summary>
+internal sealed class OnnxEmbeddingSession : IDisposable
+{
+    private static readonly string[] s_outputNames = [GraphContract.SentenceEmbedding];
+
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+
+    private OnnxEmbeddingSession(InferenceSession session, string modelPath)
+    {
+        _session = session;
+        ModelPath = modelPath;
+        Contract = GraphContract.Read(session, modelPath);
+        _inputNames = [GraphContract.InputIds, GraphContract.AttentionMask, .. Contract.ExtraInputs.Select(e => e.Name)];
+    }
+
+    /// <summary>Gets the graph file.</summary>
+    public string ModelPath { get; }
+
+    /// <summary>Gets the graph's inputs and output.</summary>
+    public GraphContract Contract { get; }
+
+    /// <summary>Gets the underlying session.</summary>
+    public InferenceSession Session => _session;
+
+    /// <summary>Opens and validates a graph.</summary>
+    /// <exception cref="InvalidDataException">The file is not a loadable ONNX graph, or not an EmbeddingGemma export.</exception>
+    /// <exception cref="NotSupportedException">The graph is float16.</exception>
+    public static OnnxEmbeddingSession Open(string modelPath, SessionOptions options)
+    {
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(modelPath, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            string dataFile = Path.ChangeExtension(modelPath, ".onnx_data");
+            string hint = File.Exists(dataFile) ? string.Empty
+                : $" If the graph keeps its weights in external data, '{Path.GetFileName(dataFile)}' must sit beside it.";
+            throw new InvalidDataException($"'{modelPath}' could not be loaded as an ONNX model: {ex.Message}{hint}", ex);
+        }
+
+        try
+        {
+            return new OnnxEmbeddingSession(session, modelPath);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one padded batch and copies <c>sentence_embedding</c> ([rows, width], row-major) into
+    /// <paramref name="destination"/>; returns the width.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
+    public int Run(TokenBatch batch, Span<float> destination, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        long[] shape = [batch.Rows, batch.Columns];
+        int cells = batch.Rows * batch.Columns;
+        var inputs = new List<OrtValue>(_inputNames.Length);
+        var rented = new List<long[]>();
+        try
+        {
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.InputIds.AsMemory(0, cells), shape));
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AttentionMask.AsMemory(0, cells), shape));
+            foreach (ExtraInput extra in Contract.ExtraInputs)
+            {
+                inputs.Add(extra.Kind switch
+                {
+                    ExtraInputKind.EmptyFeatures => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, extra.EmptyShape),
+                    _ => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Rent(rented, extra.Kind, batch).AsMemory(0, cells), shape),
+                });
+            }
+
+            using var runOptions = new RunOptions();
+            using CancellationTokenRegistration registration = cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions);
+            IDisposableReadOnlyCollection<OrtValue> outputs;
+            try
+            {
+                outputs = _session.Run(runOptions, _inputNames, inputs, s_outputNames);
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            using (outputs)
+            {
+                ReadOnlySpan<float> values = outputs.First().GetTensorDataAsSpan<float>();
+                int width = values.Length / batch.Rows;
+                values.CopyTo(destination);
+                return width;
+            }
+        }
+        finally
+        {
+            foreach (OrtValue input in inputs)
+            {
+                input.Dispose();
+            }
+
+            foreach (long[] buffer in rented)
+            {
+                ArrayPool<long>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static long[] Rent(List<long[]> rented, ExtraInputKind kind, TokenBatch batch)
+    {
+        // Each extra int64 input gets its own array: inputs stay pinned until the run ends.
+        long[] buffer = ArrayPool<long>.Shared.Rent(batch.Rows * batch.Columns);
+        rented.Add(buffer);
+        for (int row = 0; row < batch.Rows; row++)
+        {
+            Span<long> cells = buffer.AsSpan(row * batch.Columns, batch.Columns);
+            for (int column = 0; column < cells.Length; column++)
+            {
+                cells[column] = kind == ExtraInputKind.Positions ? column : 0;
+            }
+        }
+
+        return buffer;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+}
