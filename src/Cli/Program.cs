@@ -1,1 +1,96 @@
-System.Console.WriteLine("TODO");
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using SkEmbeddingGemma;
+using SkEmbeddingGemma.Cli;
+using SkEmbeddingGemma.Input;
+
+var modelOption = new Option<string?>("--model") { Description = $"EmbeddingGemma model folder (default: ${CliModel.EnvironmentVariable})." };
+var promptNameOption = new Option<string?>("--prompt-name") { Description = "Prompt name: query, document, or a task name (Clustering, STS, ...)." };
+var promptOption = new Option<string?>("--prompt") { Description = "A raw prompt prepended to every text." };
+var titleOption = new Option<string?>("--title") { Description = "Document title for the document prompt (default: none)." };
+var inputOption = new Option<string>("--input") { Description = "JSON lines {\"text\": ...} (optional prompt_name, title); - for stdin.", Required = true };
+var outputOption = new Option<string>("--output") { Description = "Output JSON lines; - for stdout.", Required = true };
+var variantOption = new Option<string>("--variant") { Description = "Graph under onnx/: model, model_quantized, model_q4, ...", DefaultValueFactory = _ => "model" };
+var dimensionsOption = new Option<int?>("--dimensions") { Description = "Matryoshka width: 768, 512, 256, 128 (any 1..768)." };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Most texts per ONNX run.", DefaultValueFactory = _ => 64 };
+
+var tokenize = new Command("tokenize", "Write the model's input ids for each JSON line: {\"ids\": [...]}.")
+{
+    modelOption, promptNameOption, promptOption, titleOption, inputOption, outputOption,
+};
+tokenize.SetAction((parse, cancellationToken) => Run(async () =>
+{
+    string model = CliModel.Resolve(parse.GetValue(modelOption));
+    InputEncoder encoder = InputEncoder.Load(model, new EmbeddingGemmaGeneratorOptions());
+    return await Pipeline(parse, (choice, lines, _) =>
+    {
+        IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), null))
+            .Select(t => JsonSerializer.Serialize(new TokenizeLine(t.Ids), CliJsonContext.Default.TokenizeLine))
+            .ToArray();
+        return Task.FromResult(result);
+    }, cancellationToken).ConfigureAwait(false);
+}));
+
+var embed = new Command("embed", "Write an embedding for each JSON line: {\"embedding\": [...], \"tokens\": n}.")
+{
+    modelOption, variantOption, promptNameOption, promptOption, titleOption, dimensionsOption, batchSizeOption, inputOption, outputOption,
+};
+embed.SetAction((parse, cancellationToken) => Run(async () =>
+{
+    string model = CliModel.Resolve(parse.GetValue(modelOption));
+    using var generator = new EmbeddingGemmaGenerator(model, new EmbeddingGemmaGeneratorOptions
+    {
+        Variant = parse.GetValue(variantOption)!,
+        MaxBatchSize = parse.GetValue(batchSizeOption),
+    });
+    int? dimensions = parse.GetValue(dimensionsOption);
+    return await Pipeline(parse, async (choice, lines, ct) =>
+    {
+        GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
+            lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), dimensions), ct).ConfigureAwait(false);
+        return embeddings.Select(e => JsonSerializer.Serialize(
+            new EmbedLine(e.Vector.ToArray(), (int)e.AdditionalProperties!["input_token_count"]!), CliJsonContext.Default.EmbedLine)).ToArray();
+    }, cancellationToken).ConfigureAwait(false);
+}));
+
+var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed };
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+
+async Task<int> Pipeline(
+    ParseResult parse, Func<PromptChoice, IReadOnlyList<InputLine>, CancellationToken, Task<IReadOnlyList<string>>> process, CancellationToken cancellationToken)
+{
+    string? promptName = parse.GetValue(promptNameOption);
+    string? prompt = parse.GetValue(promptOption);
+    if (promptName is not null && prompt is not null)
+    {
+        throw new ArgumentException("Give --prompt-name or --prompt, not both.");
+    }
+
+    string inputPath = parse.GetValue(inputOption)!;
+    using TextReader input = JsonLinesPipeline.OpenInput(inputPath);
+    await using TextWriter output = JsonLinesPipeline.OpenOutput(parse.GetValue(outputOption)!);
+    using var progress = ProgressReporter.Create(inputPath);
+    await JsonLinesPipeline.RunAsync(
+        input, output, new PromptChoice(promptName, prompt), parse.GetValue(titleOption), process, progress.Advance, cancellationToken).ConfigureAwait(false);
+    return 0;
+}
+
+static async Task<int> Run(Func<Task<int>> action)
+{
+    try
+    {
+        return await action().ConfigureAwait(false);
+    }
+    catch (OperationCanceledException)
+    {
+        await Console.Error.WriteLineAsync("embeddinggemma: cancelled").ConfigureAwait(false);
+        return 130;
+    }
+    catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or InvalidOperationException)
+    {
+        // One line, as scripts expect; the message names the problem.
+        await Console.Error.WriteLineAsync($"embeddinggemma: error: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+        return 1;
+    }
+}
