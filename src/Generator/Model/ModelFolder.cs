@@ -20,8 +20,9 @@ internal static class ModelFolder
             throw new DirectoryNotFoundException($"The EmbeddingGemma model folder '{modelDirectory}' does not exist.");
         }
 
-        string name = Path.GetFileNameWithoutExtension(variant);
-        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
+        // A name, never a path: nothing may point outside the model folder.
+        string name = variant.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? variant[..^".onnx".Length] : variant;
+        if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
         {
             throw new ArgumentException($"'{variant}' is not a model variant name such as 'model' or 'model_quantized'.", nameof(variant));
         }
