@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace SkEmbeddingGemma.Tests.Integration;
+
+/// <summary>The <c>embeddinggemma</c> command, run as a real process over real files.</summary>
+public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
+{
+    private static readonly string s_cli = Path.Combine(AppContext.BaseDirectory, "embeddinggemma.dll");
+
+    [Fact]
+    public async Task Tokenize_writes_the_model_input_ids_per_line()
+    {
+        using var folder = new TempFolder();
+        string input = Path.Combine(folder.Path, "in.jsonl"), output = Path.Combine(folder.Path, "out.jsonl");
+        await File.WriteAllLinesAsync(input, [
+            JsonSerializer.Serialize(new { text = "Mars is red" }),
+            JsonSerializer.Serialize(new { text = "Mars is red", prompt_name = "document", title = "Planets" }),
+            JsonSerializer.Serialize(new { text = "" }),
+        ]);
+
+        (int code, _, string stderr) = await RunAsync("tokenize", "--model", fixture.ModelDirectory, "--prompt-name", "query", "--input", input, "--output", output);
+
+        Assert.True(code == 0, stderr);
+        string[] lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(fixture.Generator.Tokenize(["Mars is red"], EmbeddingGemmaGenerationOptions.ForQuery())[0], Ids(lines[0]));
+        Assert.Equal(fixture.Generator.Tokenize(["Mars is red"], EmbeddingGemmaGenerationOptions.ForDocuments(["Planets"]))[0], Ids(lines[1]));
+        Assert.Equal(fixture.Generator.Tokenize([""], EmbeddingGemmaGenerationOptions.ForQuery())[0], Ids(lines[2]));
+    }
+
+    [Fact]
+    public async Task Embed_writes_embeddings_and_token_counts_in_input_order()
+    {
+        using var folder = new TempFolder();
+        string input = Path.Combine(folder.Path, "in.jsonl"), output = Path.Combine(folder.Path, "out.jsonl");
+        string[] texts = Corpus.Texts;
+        await File.WriteAllLinesAsync(input, texts.Select(t => JsonSerializer.Serialize(new { text = t })));
+
+        (int code, _, string stderr) = await RunAsync(
+            "embed", "--model", fixture.ModelDirectory, "--prompt-name", "document", "--dimensions", "32", "--batch-size", "3", "--input", input, "--output", output);
+
+        Assert.True(code == 0, stderr);
+        string[] lines = await File.ReadAllLinesAsync(output);
+        GeneratedEmbeddings<Embedding<float>> expected = await fixture.Generator.GenerateDocumentEmbeddingsAsync(texts, dimensions: 32);
+        Assert.Equal(texts.Length, lines.Length);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            using JsonDocument line = JsonDocument.Parse(lines[i]);
+            float[] vector = line.RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            Assert.Equal(32, vector.Length);
+            Assert.True(vector.Zip(expected[i].Vector.ToArray()).Max(p => Math.Abs(p.First - p.Second)) <= 1e-5f, $"line {i}");
+            Assert.Equal((int)expected[i].AdditionalProperties!["input_token_count"]!, line.RootElement.GetProperty("tokens").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Stdin_and_stdout_with_dash()
+    {
+        (int code, string stdout, string stderr) = await RunAsync(
+            ["tokenize", "--model", fixture.ModelDirectory, "--input", "-", "--output", "-"], stdin: "{\"text\": \"hi\"}\n");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(fixture.Generator.Tokenize(["hi"])[0], Ids(stdout.Trim()));
+    }
+
+    [Theory]
+    [InlineData("not json", "line 1")]
+    [InlineData("{\"txt\": \"x\"}", "\"text\"")]
+    [InlineData("{\"text\": \"x\", \"prompt_name\": \"nope\"}", "nope")]
+    public async Task Bad_input_exits_non_zero_with_one_line(string line, string expected)
+    {
+        using var folder = new TempFolder();
+        string input = Path.Combine(folder.Path, "in.jsonl");
+        await File.WriteAllTextAsync(input, line + "\n");
+
+        (int code, _, string stderr) = await RunAsync("tokenize", "--model", fixture.ModelDirectory, "--input", input, "--output", Path.Combine(folder.Path, "o"));
+
+        Assert.NotEqual(0, code);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task Missing_model_says_how_to_get_one()
+    {
+        (int code, _, string stderr) = await RunAsync(["tokenize", "--input", "-", "--output", "-"], stdin: "", environment: new() { ["EMBEDDINGGEMMA_MODEL_PATH"] = "" });
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("EMBEDDINGGEMMA_MODEL_PATH", stderr);
+        Assert.Contains("onnx-community/embeddinggemma-300m-ONNX", stderr);
+    }
+
+    [Fact]
+    public async Task Float16_variant_exits_with_the_reason()
+    {
+        (int code, _, string stderr) = await RunAsync(
+            ["embed", "--model", fixture.ModelDirectory, "--variant", "model_fp16", "--input", "-", "--output", "-"], stdin: "");
+
+        Assert.Equal(1, code);
+        Assert.Contains("float16", stderr);
+    }
+
+    private static int[] Ids(string line)
+    {
+        using JsonDocument document = JsonDocument.Parse(line);
+        return document.RootElement.GetProperty("ids").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+    }
+
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(args, stdin: null);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(s_cli);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach ((string key, string value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

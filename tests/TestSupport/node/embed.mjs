@@ -1,0 +1,53 @@
+// Reference embeddings from transformers.js, written independently of the .NET pipeline.
+// Usage: node embed.mjs <model folder> <input.json> <output.json>
+// input.json: { "maxTokens": 2048, "dimensions": [64, 32], "items": [{ "prompt": "...", "text": [UTF-16 code units] }] }
+// output.json: [{ "ids": [...], "embeddings": { "64": [...], "32": [...] } }] — one entry per item, each run alone (no padding).
+import { env, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const [folder, input, output] = process.argv.slice(2);
+const directory = path.resolve(folder);
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = path.dirname(directory) + path.sep;
+const name = path.basename(directory);
+const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
+const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32' });
+
+// sentence-transformers tokenizes str(prompt + text).strip(); Python's whitespace set, not JavaScript's trim().
+const PY_SPACE = new Set([0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
+  0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+function pyStrip(s) {
+  let start = 0, end = s.length;
+  while (start < end && PY_SPACE.has(s.charCodeAt(start))) start++;
+  while (end > start && PY_SPACE.has(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+function normalize(v) {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.max(Math.sqrt(sum), 1e-12);
+  return v.map((x) => x / norm);
+}
+
+const request = JSON.parse(readFileSync(input, 'utf8'));
+const eos = tokenizer.model.tokens_to_ids.get('<eos>');
+const results = [];
+for (const item of request.items) {
+  const text = pyStrip(item.prompt + String.fromCharCode(...item.text));
+  let ids = tokenizer.encode(text);
+  // The reference truncation keeps <eos>: <bos> + first (max - 2) text tokens + <eos>. (transformers.js drops it.)
+  if (ids.length > request.maxTokens) ids = [...ids.slice(0, request.maxTokens - 1), eos];
+  const shape = [1, ids.length];
+  const { sentence_embedding } = await model({
+    input_ids: new Tensor('int64', BigInt64Array.from(ids.map(BigInt)), shape),
+    attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+  });
+  const full = Array.from(sentence_embedding.data);
+  const embeddings = {};
+  for (const d of request.dimensions) embeddings[d] = d === full.length ? full : normalize(full.slice(0, d));
+  results.push({ ids, embeddings });
+}
+writeFileSync(output, JSON.stringify(results));
