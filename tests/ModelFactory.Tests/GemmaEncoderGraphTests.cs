@@ -1,7 +1,9 @@
+using Xunit.Abstractions;
+
 namespace SkEmbeddingGemma.ModelFactory;
 
 /// <summary>The ONNX graph against the independent reference forward pass.</summary>
-public sealed class GemmaEncoderGraphTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
+public sealed class GemmaEncoderGraphTests(TinyModelFixture fixture, ITestOutputHelper output) : IClassFixture<TinyModelFixture>
 {
     private const float Tolerance = 1e-4f;
     private static readonly int s_vocab = GemmaEncoderConfig.Tiny.VocabSize;
@@ -34,6 +36,7 @@ public sealed class GemmaEncoderGraphTests(TinyModelFixture fixture) : IClassFix
         // Same weights, but every sliding layer sees everything: tokens far apart must now differ.
         var unwindowed = new GemmaEncoderReference(GemmaEncoderConfig.Tiny with { SlidingWindow = 4096 }, TinyModelFixture.Seed);
         GemmaEncoderOutput wrong = unwindowed.Forward(batch.Ids, batch.Mask, batch.BatchSize);
+        output.WriteLine($"unwindowed reference differs by {MaxAbsDiff(wrong.LastHiddenState.Span, hidden):E3} (hidden), {MaxAbsDiff(wrong.SentenceEmbedding.Span, embedding):E3} (embedding)");
         Assert.True(MaxAbsDiff(wrong.LastHiddenState.Span, hidden) > 1e-2, "A graph without the sliding window would pass too.");
         Assert.True(MaxAbsDiff(wrong.SentenceEmbedding.Span, embedding) > 1e-3, "The window does not reach the sentence embedding.");
     }
@@ -92,14 +95,16 @@ public sealed class GemmaEncoderGraphTests(TinyModelFixture fixture) : IClassFix
             Assert.Equal(1.0, Math.Sqrt(Dot(row, row)), 4);
         }
 
+        output.WriteLine($"cosines {Dot(embedding.AsSpan(0, d), embedding.AsSpan(d, d)):F3}, {Dot(embedding.AsSpan(0, d), embedding.AsSpan(2 * d, d)):F3}");
         Assert.InRange(Dot(embedding.AsSpan(0, d), embedding.AsSpan(d, d)), -0.99, 0.9);
         Assert.InRange(Dot(embedding.AsSpan(0, d), embedding.AsSpan(2 * d, d)), -0.99, 0.9);
     }
 
-    internal static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance)
+    private void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
         double diff = MaxAbsDiff(expected, actual);
+        output.WriteLine($"max abs diff {diff:E3} over {expected.Length} values");
         Assert.True(diff <= tolerance, $"max |expected - actual| = {diff:E3} > {tolerance:E1}");
     }
 
