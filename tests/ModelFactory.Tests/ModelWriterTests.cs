@@ -10,7 +10,7 @@ public sealed class ModelWriterTests(TinyModelFixture fixture) : IClassFixture<T
 {
     private static readonly HashSet<string> s_plainOps =
     [
-        "Abs", "Add", "And", "Cast", "Concat", "Cos", "Div", "Gather", "Identity", "LessOrEqual", "MatMul", "Max", "Mul", "Neg",
+        "Abs", "Add", "And", "Cast", "Concat", "Cos", "Div", "Gather", "Identity", "LessOrEqual", "MatMul", "Max", "Mul", "Neg", "Pow",
         "Range", "ReduceMean", "ReduceSum", "Reshape", "Shape", "Sin", "Softmax", "Split", "Sqrt", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where",
     ];
 

@@ -17,7 +17,11 @@ public static class TestModels
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> s_built = new(StringComparer.Ordinal);
 
-    /// <summary>Returns the cached tiny model folder (<see cref="GemmaEncoderConfig.Tiny"/>), building it on first use.</summary>
+    /// <summary>
+    /// Returns the cached tiny model folder (<see cref="GemmaEncoderConfig.Tiny"/>, float32 graph only, about 68 MB
+    /// plus the tokenizer), building it on first use. Tests needing <c>model_fp16.onnx</c> or a broken folder write
+    /// their own with <see cref="EmbeddingGemmaModelWriter.Write"/>.
+    /// </summary>
     /// <param name="tokenizerDirectory">Folder with the Gemma 3 tokenizer files to copy into the model folder.</param>
     /// <returns>The model folder (<c>onnx/model.onnx</c>, config and tokenizer files).</returns>
     public static string EnsureTinyModel(string tokenizerDirectory) =>
@@ -25,7 +29,7 @@ public static class TestModels
 
     /// <summary>Like <see cref="EnsureTinyModel(string)"/>, under an explicit cache folder.</summary>
     public static string EnsureTinyModel(string tokenizerDirectory, string cacheDirectory) =>
-        Ensure("embeddinggemma-tiny", GemmaEncoderConfig.Tiny, ModelVariants.Float32 | ModelVariants.Float16, tokenizerDirectory, cacheDirectory);
+        Ensure("embeddinggemma-tiny", GemmaEncoderConfig.Tiny, ModelVariants.Float32, tokenizerDirectory, cacheDirectory);
 
     /// <summary>
     /// Returns the cached full-size model folder (<see cref="GemmaEncoderConfig.EmbeddingGemma300M"/>, about 1.2 GB),

@@ -24,6 +24,7 @@ internal sealed class GemmaEncoderGraph
     private readonly OnnxGraphBuilder _g = new("embeddinggemma");
     private readonly bool _float16;
     private readonly string _one;
+    private readonly string _two;
     private readonly string _eps;
 
     private GemmaEncoderGraph(GemmaEncoderConfig config, ExternalDataWriter weights)
@@ -33,6 +34,7 @@ internal sealed class GemmaEncoderGraph
         _float16 = weights.ElementType == DataType.Float16;
         _specs = GemmaWeightLayout.Enumerate(config).ToDictionary(s => s.Name, StringComparer.Ordinal);
         _one = _g.ConstFloat(1f);
+        _two = _g.ConstFloat(2f);
         _eps = _g.ConstFloat(config.RmsNormEps);
     }
 
@@ -127,7 +129,8 @@ internal sealed class GemmaEncoderGraph
     // Gemma RMSNorm: x / sqrt(mean(x^2) + eps) * (1 + w), over the last axis.
     private string RmsNorm(string x, string weight)
     {
-        string meanSquare = Op("ReduceMean", [Op("Mul", x, x)], Ints("axes", -1), Attr("keepdims", 1L));
+        // Pow/ReduceMean/Add/Sqrt/Div/Mul is the pattern ONNX Runtime fuses into SimplifiedLayerNormalization.
+        string meanSquare = Op("ReduceMean", [Op("Pow", x, _two)], Ints("axes", -1), Attr("keepdims", 1L));
         string normalized = Op("Div", x, Op("Sqrt", Op("Add", meanSquare, _eps)));
         return Op("Mul", normalized, Op("Add", weight, _one));
     }
@@ -135,7 +138,8 @@ internal sealed class GemmaEncoderGraph
     // gelu_pytorch_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); opset 17 has no Gelu op.
     private string GeluTanh(string x)
     {
-        string cube = Op("Mul", Op("Mul", x, x), x);
+        // Written in the shape ONNX Runtime fuses into FastGelu (Pow(x, 3) first).
+        string cube = Op("Pow", x, _g.ConstFloat(3f));
         string inner = Op("Mul", Op("Add", x, Op("Mul", cube, _g.ConstFloat(0.044715f))), _g.ConstFloat(MathF.Sqrt(2f / MathF.PI)));
         return Op("Mul", Op("Mul", x, _g.ConstFloat(0.5f)), Op("Add", Op("Tanh", inner), _one));
     }
