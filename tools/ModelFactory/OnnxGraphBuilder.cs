@@ -16,8 +16,6 @@ internal sealed class OnnxGraphBuilder
 
     public OnnxGraphBuilder(string graphName) => _graph = new GraphProto { Name = graphName };
 
-    public GraphProto Graph => _graph;
-
     /// <summary>Adds a graph input. Each dimension is a symbolic name (string) or a fixed size (int/long).</summary>
     public OnnxGraphBuilder AddInput(string name, DataType type, params object[] dims)
     {

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using SkEmbeddingGemma.ModelFactory;
 
-// Usage: --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16]
+// Usage: --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]
 string? size = null, output = null, tokenizer = null;
 int seed = 42;
+int? vocab = null;
 var variants = ModelVariants.Float32;
 for (int i = 0; i < args.Length; i++)
 {
@@ -16,6 +17,7 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--tokenizer": tokenizer = Value(); break;
         case "--fp16": variants |= ModelVariants.Float16; break;
+        case "--vocab": vocab = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
             return 2;
@@ -30,8 +32,14 @@ GemmaEncoderConfig? config = size switch
 };
 if (config is null || output is null)
 {
-    Console.Error.WriteLine("Usage: ModelFactory --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16]");
+    Console.Error.WriteLine("Usage: ModelFactory --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]");
     return 2;
+}
+
+// A smaller vocabulary only shrinks the embedding table (e.g. to copy a folder somewhere); real token ids need 262144.
+if (vocab is not null)
+{
+    config = config with { VocabSize = vocab.Value };
 }
 
 var stopwatch = Stopwatch.StartNew();
