@@ -1,1 +1,49 @@
-System.Console.WriteLine("TODO");
+using System.Diagnostics;
+using System.Globalization;
+using SkEmbeddingGemma.ModelFactory;
+
+// Usage: --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]
+string? size = null, output = null, tokenizer = null;
+int seed = 42;
+int? vocab = null;
+var variants = ModelVariants.Float32;
+for (int i = 0; i < args.Length; i++)
+{
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    switch (args[i])
+    {
+        case "--size": size = Value(); break;
+        case "--out": output = Value(); break;
+        case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        case "--tokenizer": tokenizer = Value(); break;
+        case "--fp16": variants |= ModelVariants.Float16; break;
+        case "--vocab": vocab = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+        default:
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
+            return 2;
+    }
+}
+
+GemmaEncoderConfig? config = size switch
+{
+    "tiny" => GemmaEncoderConfig.Tiny,
+    "full" => GemmaEncoderConfig.EmbeddingGemma300M,
+    _ => null,
+};
+if (config is null || output is null)
+{
+    Console.Error.WriteLine("Usage: ModelFactory --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]");
+    return 2;
+}
+
+// A smaller vocabulary only shrinks the embedding table (e.g. to copy a folder somewhere); real token ids need 262144.
+if (vocab is not null)
+{
+    config = config with { VocabSize = vocab.Value };
+}
+
+var stopwatch = Stopwatch.StartNew();
+EmbeddingGemmaModelWriter.Write(output, config, seed, tokenizer, variants);
+long bytes = new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+Console.WriteLine(FormattableString.Invariant($"Wrote {size} model (seed {seed}) to {output}: {bytes / 1e6:F1} MB in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+return 0;

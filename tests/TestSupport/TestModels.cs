@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using SkEmbeddingGemma.ModelFactory;
+
+namespace SkEmbeddingGemma.TestSupport;
+
+/// <summary>
+/// Random-weight EmbeddingGemma folders for tests and benchmarks, built once and cached under the
+/// test-asset cache. Folder names carry the generator version and a hash of the tokenizer files, so a
+/// generator change or another tokenizer builds a new folder. Safe across parallel test processes:
+/// each build goes to a temporary folder that is renamed into place when complete.
+/// </summary>
+public static class TestModels
+{
+    /// <summary>Seed of every cached model.</summary>
+    public const int Seed = 42;
+
+    private static readonly ConcurrentDictionary<string, Lazy<string>> s_built = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Returns the cached tiny model folder (<see cref="GemmaEncoderConfig.Tiny"/>, float32 graph only, about 68 MB
+    /// plus the tokenizer), building it on first use. Tests needing <c>model_fp16.onnx</c> or a broken folder write
+    /// their own with <see cref="EmbeddingGemmaModelWriter.Write"/>.
+    /// </summary>
+    /// <param name="tokenizerDirectory">Folder with the Gemma 3 tokenizer files to copy into the model folder.</param>
+    /// <returns>The model folder (<c>onnx/model.onnx</c>, config and tokenizer files).</returns>
+    public static string EnsureTinyModel(string tokenizerDirectory) =>
+        EnsureTinyModel(tokenizerDirectory, CacheDirectory());
+
+    /// <summary>Like <see cref="EnsureTinyModel(string)"/>, under an explicit cache folder.</summary>
+    public static string EnsureTinyModel(string tokenizerDirectory, string cacheDirectory) =>
+        Ensure("embeddinggemma-tiny", GemmaEncoderConfig.Tiny, ModelVariants.Float32, tokenizerDirectory, cacheDirectory);
+
+    /// <summary>
+    /// Returns the cached full-size model folder (<see cref="GemmaEncoderConfig.EmbeddingGemma300M"/>, about 1.2 GB),
+    /// building it on first use. For benchmarks: speed does not depend on weight values.
+    /// </summary>
+    /// <param name="tokenizerDirectory">Folder with the Gemma 3 tokenizer files to copy into the model folder.</param>
+    /// <returns>The model folder.</returns>
+    public static string EnsureFullModel(string tokenizerDirectory) =>
+        EnsureFullModel(tokenizerDirectory, CacheDirectory());
+
+    /// <summary>Like <see cref="EnsureFullModel(string)"/>, under an explicit cache folder.</summary>
+    public static string EnsureFullModel(string tokenizerDirectory, string cacheDirectory) =>
+        Ensure("embeddinggemma-300m", GemmaEncoderConfig.EmbeddingGemma300M, ModelVariants.Float32, tokenizerDirectory, cacheDirectory);
+
+    private static string Ensure(string prefix, GemmaEncoderConfig config, ModelVariants variants, string tokenizerDirectory, string cacheDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerDirectory);
+        ArgumentNullException.ThrowIfNull(cacheDirectory);
+        string name = $"{prefix}-random-s{Seed}-g{EmbeddingGemmaModelWriter.GeneratorVersion}-t{TokenizerHash(tokenizerDirectory)}";
+        string target = Path.GetFullPath(Path.Combine(cacheDirectory, name));
+        return s_built.GetOrAdd(target, t => new Lazy<string>(() => Build(t, config, variants, tokenizerDirectory))).Value;
+    }
+
+    private static string Build(string target, GemmaEncoderConfig config, ModelVariants variants, string tokenizerDirectory)
+    {
+        if (Directory.Exists(target))
+        {
+            return target;
+        }
+
+        string parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        string temporary = Path.Combine(parent, $".tmp-{Path.GetFileName(target)}-{Guid.NewGuid():N}");
+        try
+        {
+            EmbeddingGemmaModelWriter.Write(temporary, config, Seed, tokenizerDirectory, variants);
+            Directory.Move(temporary, target);
+        }
+        catch (IOException) when (Directory.Exists(target))
+        {
+            // Another process finished first; its folder is complete because it was renamed into place.
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+
+        return target;
+    }
+
+    // Names and contents of the tokenizer files that get copied: a different tokenizer is a different folder.
+    private static string TokenizerHash(string tokenizerDirectory)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string file in EmbeddingGemmaModelWriter.TokenizerFileNames)
+        {
+            string path = Path.Combine(tokenizerDirectory, file);
+            if (File.Exists(path))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
+                hash.AppendData(File.ReadAllBytes(path));
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
+
+    // Same lookup as TestAssets.CacheDirectory (kept private here to avoid a merge clash):
+    // SKEG_TEST_ASSETS, else <repo root>/.test-assets, the repo root holding SkEmbeddingGemma.sln.
+    private static string CacheDirectory()
+    {
+        string? fromEnvironment = Environment.GetEnvironmentVariable("SKEG_TEST_ASSETS");
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SkEmbeddingGemma.sln")))
+            {
+                return Path.Combine(directory.FullName, ".test-assets");
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (SkEmbeddingGemma.sln); set SKEG_TEST_ASSETS.");
+    }
+}
