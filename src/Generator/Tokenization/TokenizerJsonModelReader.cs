@@ -24,6 +24,11 @@ internal static class TokenizerJsonModelReader
                 {
                     case "type":
                         type = reader.GetString();
+                        if (type != "BPE")
+                        {
+                            throw Unsupported(source, $"model type '{type}' (Gemma uses BPE)");
+                        }
+
                         break;
                     case "unk_token":
                         data.UnknownToken = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
