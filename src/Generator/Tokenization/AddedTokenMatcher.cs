@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SkEmbeddingGemma.Tokenization;
 
 /// <summary>
@@ -13,6 +15,7 @@ internal sealed class AddedTokenMatcher
     // Chars that start some token: most positions in a text are rejected with one array read.
     private readonly bool[] _isFirstChar;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
     public AddedTokenMatcher(IEnumerable<KeyValuePair<string, int>> tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);

@@ -16,7 +16,7 @@ internal sealed class BpeModelData
     public Dictionary<string, int> Vocabulary { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets the merges keyed by <c>(leftId &lt;&lt; 32) | rightId</c>, valued <c>(rank &lt;&lt; 32) | mergedId</c>.</summary>
-    public Dictionary<long, long> Merges { get; } = [];
+    public Dictionary<long, long> Merges { get; } = new(MergeTable.KeyComparer);
 
     /// <summary>Gets the added tokens, special or not.</summary>
     public List<AddedTokenSpec> AddedTokens { get; } = [];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SkEmbeddingGemma.Tokenization;
@@ -17,12 +18,13 @@ internal sealed class GemmaBpeModel
     private readonly int[] _bmpIds;
     private readonly Dictionary<int, int> _supplementaryIds;
     private readonly int[] _byteIds;
-    private readonly Dictionary<long, long> _merges;
+    private readonly MergeTable _merges;
     private readonly AddedTokenMatcher _addedTokens;
     private readonly int _unknownId;
     private readonly bool _byteFallback;
     private readonly bool _fuseUnknown;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
     public GemmaBpeModel(BpeModelData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -76,7 +78,8 @@ internal sealed class GemmaBpeModel
         }
 
         _addedTokens = new AddedTokenMatcher(added);
-        _merges = data.Merges;
+        _merges = new MergeTable(data.Merges);
+        MergeCount = data.Merges.Count;
         _byteFallback = data.ByteFallback;
         _fuseUnknown = data.FuseUnknown;
         _unknownId = data.UnknownToken is not null && data.Vocabulary.TryGetValue(data.UnknownToken, out int unk) ? unk : -1;
@@ -101,7 +104,7 @@ internal sealed class GemmaBpeModel
 
     public int AddedTokenCount { get; }
 
-    public int MergeCount => _merges.Count;
+    public int MergeCount { get; }
 
     /// <summary>Gets the text of a token, or <see langword="null"/> for an id with no token.</summary>
     public string? GetToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;

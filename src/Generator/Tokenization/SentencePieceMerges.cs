@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SkEmbeddingGemma.Tokenization;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace SkEmbeddingGemma.Tokenization;
 /// </summary>
 internal static class SentencePieceMerges
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
     public static void Generate(List<(string Piece, float Score, int Type)> pieces, BpeModelData data)
     {
         var lookup = data.Vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace SkEmbeddingGemma.Tokenization;
@@ -27,35 +26,35 @@ internal static class TokenizerJsonLoader
             // Duplicate vocabulary keys and similar structural faults surface as ArgumentException.
             throw new InvalidDataException($"{source} is not a valid tokenizer.json: {ex.Message}", ex);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static (byte[] Buffer, int Length) ReadAll(Stream stream)
     {
-        int capacity = stream.CanSeek ? (int)Math.Min(Math.Max(stream.Length - stream.Position, 0) + 1, Array.MaxLength) : 1 << 20;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(capacity);
-        int length = 0;
-        while (true)
+        // An exact, uninitialized array: pooling a 33 MB buffer would pin 64 MB in ArrayPool for the process lifetime.
+        long remaining = stream.CanSeek ? stream.Length - stream.Position : 0;
+        if (remaining is > 0 and < int.MaxValue)
         {
-            if (length == buffer.Length)
+            byte[] exact = GC.AllocateUninitializedArray<byte>((int)remaining);
+            int read = 0;
+            while (read < exact.Length && stream.Read(exact, read, exact.Length - read) is var n and > 0)
             {
-                byte[] larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = larger;
+                read += n;
             }
 
-            int read = stream.Read(buffer, length, buffer.Length - length);
-            if (read == 0)
+            if (read == exact.Length && stream.ReadByte() < 0)
             {
-                return (buffer, length);
+                return (exact, read);
             }
 
-            length += read;
+            var rest = new MemoryStream();
+            rest.Write(exact, 0, read);
+            stream.CopyTo(rest);
+            return (rest.GetBuffer(), (int)rest.Length);
         }
+
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return (buffer.GetBuffer(), (int)buffer.Length);
     }
 
     private static (BpeModelData Data, TokenFraming? Framing) Parse(ReadOnlySpan<byte> json, string source)

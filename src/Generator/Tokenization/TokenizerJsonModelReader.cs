@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SkEmbeddingGemma.Tokenization;
@@ -89,6 +90,7 @@ internal static class TokenizerJsonModelReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
     private static void ReadVocabulary(ref Utf8JsonReader reader, BpeModelData data)
     {
         TokenizerJsonLoader.Expect(ref reader, JsonTokenType.StartObject, data.Source, "\"vocab\"", read: false);
@@ -110,6 +112,7 @@ internal static class TokenizerJsonModelReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
     private static void ReadMerges(ref Utf8JsonReader reader, BpeModelData data, ref char[] buffer, List<(string, string)>? deferred)
     {
         TokenizerJsonLoader.Expect(ref reader, JsonTokenType.StartArray, data.Source, "\"merges\"", read: false);
