@@ -1,0 +1,38 @@
+namespace SkEmbeddingGemma.Tokenization;
+
+/// <summary>What a loader read from <c>tokenizer.json</c> or <c>tokenizer.model</c>, before the model is built.</summary>
+/// <remarks>Mutable while a loader fills it; <see cref="GemmaBpeModel"/> copies what it keeps.</remarks>
+internal sealed class BpeModelData
+{
+    public BpeModelData(string source)
+    {
+        Source = source;
+    }
+
+    /// <summary>Gets the file (or stream) the data came from, for error messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Gets the BPE vocabulary: piece to id.</summary>
+    public Dictionary<string, int> Vocabulary { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the merges keyed by <c>(leftId &lt;&lt; 32) | rightId</c>, valued <c>(rank &lt;&lt; 32) | mergedId</c>.</summary>
+    public Dictionary<long, long> Merges { get; } = new(MergeTable.KeyComparer);
+
+    /// <summary>Gets the added tokens, special or not.</summary>
+    public List<AddedTokenSpec> AddedTokens { get; } = [];
+
+    /// <summary>Gets or sets the unknown token, or <see langword="null"/> when the model has none.</summary>
+    public string? UnknownToken { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether unknown chars fall back to <c>&lt;0xXX&gt;</c> byte tokens.</summary>
+    public bool ByteFallback { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether consecutive unknown chars become one unknown token.</summary>
+    public bool FuseUnknown { get; set; }
+
+    /// <summary>Packs a merge key.</summary>
+    public static long MergeKey(int left, int right) => ((long)left << 32) | (uint)right;
+
+    /// <summary>Packs a merge value.</summary>
+    public static long MergeValue(int rank, int mergedId) => ((long)rank << 32) | (uint)mergedId;
+}

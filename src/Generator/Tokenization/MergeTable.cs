@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+
+namespace SkEmbeddingGemma.Tokenization;
+
+/// <summary>
+/// Open-addressing map from a packed (left id, right id) pair to a packed (rank, merged id): one cache line per
+/// lookup, the hot path of BPE. Keys are mixed with a Fibonacci multiply because <see cref="long.GetHashCode"/>
+/// (<c>left ^ right</c> here) clusters badly.
+/// </summary>
+/// <remarks>Immutable after construction and thread-safe.</remarks>
+internal sealed class MergeTable : IEqualityComparer<long>
+{
+    private const long Empty = -1;
+    private readonly Entry[] _entries;
+    private readonly int _shift;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
+    public MergeTable(IReadOnlyDictionary<long, long> merges)
+    {
+        ArgumentNullException.ThrowIfNull(merges);
+        int bits = 4;
+        while ((1 << bits) < merges.Count * 2)
+        {
+            bits++;
+        }
+
+        _shift = 64 - bits;
+        _entries = new Entry[1 << bits];
+        Array.Fill(_entries, new Entry(Empty, 0));
+        int mask = _entries.Length - 1;
+        foreach ((long key, long value) in merges)
+        {
+            int slot = Slot(key);
+            while (_entries[slot].Key != Empty)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _entries[slot] = new Entry(key, value);
+        }
+    }
+
+    private MergeTable()
+    {
+        _entries = [];
+    }
+
+    /// <summary>Gets a comparer with the same mixing, for <see cref="Dictionary{TKey, TValue}"/>s of merge keys.</summary>
+    public static IEqualityComparer<long> KeyComparer { get; } = new MergeTable();
+
+    public bool TryGetValue(long key, out long value)
+    {
+        Entry[] entries = _entries;
+        int mask = entries.Length - 1;
+        for (int slot = Slot(key); ; slot = (slot + 1) & mask)
+        {
+            ref Entry entry = ref entries[slot];
+            if (entry.Key == key)
+            {
+                value = entry.Value;
+                return true;
+            }
+
+            if (entry.Key == Empty)
+            {
+                value = 0;
+                return false;
+            }
+        }
+    }
+
+    bool IEqualityComparer<long>.Equals(long x, long y) => x == y;
+
+    int IEqualityComparer<long>.GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+
+    private int Slot(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
+
+    private readonly record struct Entry(long Key, long Value);
+}

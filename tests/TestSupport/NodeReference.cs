@@ -1,0 +1,62 @@
+namespace SkEmbeddingGemma.TestSupport;
+
+/// <summary>
+/// Runs reference scripts (<c>tests/TestSupport/node/*.mjs</c>) against transformers.js, which is installed once into
+/// <c>&lt;cache&gt;/node-transformers-&lt;version&gt;</c>.
+/// </summary>
+/// <remarks>
+/// The install sets <c>ONNXRUNTIME_NODE_INSTALL=skip</c>: onnxruntime-node's install script would otherwise try to
+/// download CUDA files. The CPU binaries ship inside the npm package, so inference on CPU still works.
+/// </remarks>
+public static class NodeReference
+{
+    /// <summary>The pinned transformers.js version (<c>npm view @huggingface/transformers version</c> when written).</summary>
+    public const string TransformersVersion = "4.3.1";
+
+    private static readonly Lazy<string> s_installDirectory = new(Install);
+
+    /// <summary>Gets the folder holding <c>node_modules/@huggingface/transformers</c>; installs it on first use.</summary>
+    public static string InstallDirectory => s_installDirectory.Value;
+
+    /// <summary>
+    /// Runs <c>node &lt;scriptName&gt; args…</c>, the script being copied next to the installed <c>node_modules</c>
+    /// (ES modules ignore <c>NODE_PATH</c>), and returns its standard output.
+    /// </summary>
+    /// <param name="scriptName">A file name under <c>tests/TestSupport/node/</c>, such as <c>tokenize.mjs</c>.</param>
+    /// <param name="args">The script's arguments; pass absolute paths.</param>
+    /// <exception cref="InvalidOperationException">Node is missing or the script fails.</exception>
+    public static async Task<string> RunScriptAsync(string scriptName, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(scriptName);
+        ArgumentNullException.ThrowIfNull(args);
+        string source = Path.Combine(AppContext.BaseDirectory, "node", scriptName);
+        if (!File.Exists(source))
+        {
+            throw new FileNotFoundException($"No node script '{scriptName}' next to the test binaries (tests/TestSupport/node/).", source);
+        }
+
+        string installDirectory = InstallDirectory;
+        string script = Path.Combine(installDirectory, scriptName);
+        byte[] content = await File.ReadAllBytesAsync(source);
+        byte[] installed = File.Exists(script) ? await File.ReadAllBytesAsync(script) : [];
+        if (!Enumerable.SequenceEqual(content, installed))
+        {
+            TestAssets.WriteFileAtomically(script, stream => stream.Write(content));
+        }
+
+        return await TestAssets.RunProcessAsync(
+            "node", new[] { script }.Concat(args).ToArray(), installDirectory, missingHint: "Install Node.js 18 or later to run the transformers.js reference.");
+    }
+
+    private static string Install() =>
+        TestAssets.GetOrCreateDirectory($"node-transformers-{TransformersVersion}", static target =>
+        {
+            File.WriteAllText(Path.Combine(target, "package.json"), """{ "name": "skeg-node-reference", "private": true, "type": "module" }""");
+            TestAssets.RunProcessAsync(
+                "npm",
+                ["install", $"@huggingface/transformers@{TransformersVersion}", "--no-audit", "--no-fund", "--loglevel=error"],
+                target,
+                new Dictionary<string, string> { ["ONNXRUNTIME_NODE_INSTALL"] = "skip" },
+                "Install Node.js (npm) to run the transformers.js reference.").GetAwaiter().GetResult();
+        });
+}
