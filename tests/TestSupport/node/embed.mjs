@@ -33,7 +33,7 @@ function normalize(v) {
 }
 
 const request = JSON.parse(readFileSync(input, 'utf8'));
-const eos = tokenizer.model.tokens_to_ids.get('<eos>');
+const [eos] = tokenizer.encode('<eos>', { add_special_tokens: false });
 const results = [];
 for (const item of request.items) {
   const text = pyStrip(item.prompt + String.fromCharCode(...item.text));
