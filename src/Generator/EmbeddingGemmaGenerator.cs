@@ -105,8 +105,8 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     }
 
     /// <summary>
-    /// Tokenizes inputs exactly as <see cref="GenerateAsync"/> feeds them to the model: prompt + text, stripped as Python's
-    /// <c>str.strip()</c>, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c> and truncated to <see cref="MaxTokens"/>.
+    /// Tokenizes inputs exactly as <see cref="GenerateAsync"/> feeds them to the model: prompt + text (as is: sentence-transformers 6
+    /// no longer strips it), framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c> and truncated to <see cref="MaxTokens"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
     /// <exception cref="ArgumentException">The options name an unknown prompt, or an input is too long and truncation is off.</exception>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SkEmbeddingGemma.ModelFactory;
 
-// Usage: --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]
+// Usage: --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]
 string? size = null, output = null, tokenizer = null;
 int seed = 42;
 int? vocab = null;
@@ -27,12 +27,14 @@ for (int i = 0; i < args.Length; i++)
 GemmaEncoderConfig? config = size switch
 {
     "tiny" => GemmaEncoderConfig.Tiny,
+    // Half the tiny width: with the real 262,144-token vocabulary it still fits where 64 MB is the limit.
+    "micro" => GemmaEncoderConfig.Tiny with { HiddenSize = 32, IntermediateSize = 64, HeadDim = 16, QueryPreAttnScalar = 16, DenseIntermediateSize = 128, EmbeddingDimensions = 32 },
     "full" => GemmaEncoderConfig.EmbeddingGemma300M,
     _ => null,
 };
 if (config is null || output is null)
 {
-    Console.Error.WriteLine("Usage: ModelFactory --size tiny|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]");
+    Console.Error.WriteLine("Usage: ModelFactory --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]");
     return 2;
 }
 

@@ -7,8 +7,8 @@ using SkEmbeddingGemma.Tokenization;
 namespace SkEmbeddingGemma.Input;
 
 /// <summary>
-/// Text to model input, as sentence-transformers does it: prompt + text, lower-cased if the model says so, stripped
-/// like Python's <c>str.strip()</c>, tokenized, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c>, truncated keeping
+/// Text to model input, as sentence-transformers does it: prompt + text (not stripped: sentence-transformers 6
+/// tokenizes it as is, as Hugging Face tokenizers do), lower-cased if the model says so, tokenized, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c>, truncated keeping
 /// <c>&lt;eos&gt;</c>. Needs no ONNX graph, so tokenizing is cheap. Thread-safe.
 /// </summary>
 internal sealed class InputEncoder
@@ -73,7 +73,7 @@ internal sealed class InputEncoder
                 text = text.ToLowerInvariant();
             }
 
-            int[] ids = Tokenizer.EncodeFramed(PythonText.Strip(text), MaxTokens, out int fullCount);
+            int[] ids = Tokenizer.EncodeFramed(text, MaxTokens, out int fullCount);
             bool truncated = fullCount > ids.Length;
             if (truncated && !_truncate)
             {

@@ -6,7 +6,7 @@ namespace SkEmbeddingGemma.Tests.Integration;
 
 /// <summary>
 /// Ids and embeddings equal an independent reference: transformers.js (its own tokenizer and its own onnxruntime-node)
-/// over the same model folder, one text at a time, with sentence-transformers' prompt + strip + truncation.
+/// over the same model folder, one text at a time, with sentence-transformers' prompt + text and its truncation.
 /// </summary>
 public sealed class ReferenceParityTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {

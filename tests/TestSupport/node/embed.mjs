@@ -15,16 +15,6 @@ const name = path.basename(directory);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32' });
 
-// sentence-transformers tokenizes str(prompt + text).strip(); Python's whitespace set, not JavaScript's trim().
-const PY_SPACE = new Set([0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
-  0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
-function pyStrip(s) {
-  let start = 0, end = s.length;
-  while (start < end && PY_SPACE.has(s.charCodeAt(start))) start++;
-  while (end > start && PY_SPACE.has(s.charCodeAt(end - 1))) end--;
-  return s.slice(start, end);
-}
-
 function normalize(v) {
   let sum = 0;
   for (const x of v) sum += x * x;
@@ -36,7 +26,8 @@ const request = JSON.parse(readFileSync(input, 'utf8'));
 const [eos] = tokenizer.encode('<eos>', { add_special_tokens: false });
 const results = [];
 for (const item of request.items) {
-  const text = pyStrip(item.prompt + String.fromCharCode(...item.text));
+  // sentence-transformers 6 tokenizes prompt + text as is (5.x and earlier stripped it).
+  const text = item.prompt + String.fromCharCode(...item.text);
   let ids = tokenizer.encode(text);
   // The reference truncation keeps <eos>: <bos> + first (max - 2) text tokens + <eos>. (transformers.js drops it.)
   if (ids.length > request.maxTokens) ids = [...ids.slice(0, request.maxTokens - 1), eos];
