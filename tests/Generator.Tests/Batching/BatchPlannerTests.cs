@@ -11,8 +11,8 @@ public sealed class BatchPlannerTests
 
         List<int[]> batches = BatchPlanner.Plan(lengths, maxBatchSize: 3, maxBatchTokens: 210);
 
-        // 100,100 (2×100=200 ≤ 210; a third row would pad to 300), then 50,7,6 (3×50), then 5.
-        Assert.Equal([[1, 3], [5, 2, 4], [0]], batches);
+        // 100,100 (a third row would pad to 300 > 210); 50 alone (7 beside it would leave 43% padding); then 7,6,5.
+        Assert.Equal([[1, 3], [5], [2, 4, 0]], batches);
     }
 
     [Fact]
@@ -24,6 +24,17 @@ public sealed class BatchPlannerTests
 
         Assert.Equal([0], batches[0]);
         Assert.Equal([0, 1, 2, 3], batches.SelectMany(b => b).Order().ToArray());
+    }
+
+    [Fact]
+    public void Batches_stay_at_least_80_percent_real_tokens()
+    {
+        int[] lengths = Enumerable.Range(0, 200).Select(i => 8 + (i * 37 % 390)).ToArray();
+
+        List<int[]> batches = BatchPlanner.Plan(lengths, maxBatchSize: 64, maxBatchTokens: 8192);
+
+        Assert.All(batches, b => Assert.True(b.Sum(i => lengths[i]) >= BatchPlanner.MinimumFill * b.Length * b.Max(i => lengths[i])));
+        Assert.Equal(200, batches.Sum(b => b.Length));
     }
 
     [Fact]

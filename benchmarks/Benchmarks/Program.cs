@@ -1,0 +1,134 @@
+// End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
+// Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
+// Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SkEmbeddingGemma;
+using SkEmbeddingGemma.Batching;
+using SkEmbeddingGemma.Benchmarks;
+using SkEmbeddingGemma.TestSupport;
+
+int docs = 200, queries = 40;
+bool node = true;
+string? model = null;
+int? threads = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--docs": docs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--queries": queries = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--no-node": node = false; break;
+        case "--model": model = args[++i]; break;
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
+    }
+}
+
+model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+string[] corpus = BenchCorpus.Create(docs, seed: 7);
+var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads };
+var results = new List<(string Name, string Value)>();
+void Report(string name, string value)
+{
+    results.Add((name, value));
+    Console.WriteLine($"{name}: {value}");
+}
+
+string F(double value, string format = "F1") => value.ToString(format, CultureInfo.InvariantCulture);
+
+var load = Stopwatch.StartNew();
+using var generator = new EmbeddingGemmaGenerator(model, options);
+load.Stop();
+Report("model load", $"{F(load.Elapsed.TotalSeconds, "F2")} s");
+
+// Same ids and the same batches for both sides; the raw side gets them pre-built, outside its timing.
+EmbeddingGenerationOptions documentOptions = EmbeddingGemmaGenerationOptions.ForDocuments();
+IReadOnlyList<int[]> ids = generator.Tokenize(corpus, documentOptions);
+long tokens = ids.Sum(x => (long)x.Length);
+var session = (InferenceSession)generator.GetService(typeof(InferenceSession))!;
+var settings = new EmbeddingGemmaGeneratorOptions();
+List<int[]> plan = BatchPlanner.Plan(ids.Select(x => x.Length).ToArray(), settings.MaxBatchSize, settings.MaxBatchTokens);
+var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray())).ToArray();
+Report("corpus", $"{docs} documents, {tokens} tokens (mean {F((double)tokens / docs)}), {plan.Count} batches");
+
+_ = await generator.GenerateDocumentEmbeddingsAsync(corpus.Take(4));
+double oursBest = double.MaxValue, rawBest = double.MaxValue;
+GeneratedEmbeddings<Embedding<float>>? ours = null;
+for (int round = 0; round < 2; round++)
+{
+    var watch = Stopwatch.StartNew();
+    ours = await generator.GenerateDocumentEmbeddingsAsync(corpus);
+    oursBest = Math.Min(oursBest, watch.Elapsed.TotalSeconds);
+
+    watch.Restart();
+    foreach (RawBatch batch in rawBatches)
+    {
+        batch.Run(session);
+    }
+
+    rawBest = Math.Min(rawBest, watch.Elapsed.TotalSeconds);
+}
+
+Report("SkEmbeddingGemma end to end", $"{F(docs / oursBest)} docs/s, {F(tokens / oursBest)} tokens/s ({F(oursBest, "F2")} s)");
+Report("raw ONNX Runtime ceiling (same batches, pre-tokenized)", $"{F(docs / rawBest)} docs/s, {F(tokens / rawBest)} tokens/s ({F(rawBest, "F2")} s)");
+Report("library overhead over the ceiling", $"{F((oursBest / rawBest - 1) * 100)} %");
+
+// Single short query: the library call vs one raw run of the same ids.
+string query = "Which planet is known as the Red Planet?";
+var queryBatch = RawBatch.Create([generator.Tokenize([query], EmbeddingGemmaGenerationOptions.ForQuery())[0]]);
+var oursLatency = new List<double>();
+var rawLatency = new List<double>();
+for (int i = 0; i < queries; i++)
+{
+    var watch = Stopwatch.StartNew();
+    _ = await generator.GenerateQueryEmbeddingAsync(query);
+    oursLatency.Add(watch.Elapsed.TotalMilliseconds);
+    watch.Restart();
+    queryBatch.Run(session);
+    rawLatency.Add(watch.Elapsed.TotalMilliseconds);
+}
+
+double P(List<double> values, double q) => values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Floor(q * values.Count)));
+Report("short query latency p50 / p99", $"{F(P(oursLatency, 0.5), "F2")} / {F(P(oursLatency, 0.99), "F2")} ms (raw run {F(P(rawLatency, 0.5), "F2")} / {F(P(rawLatency, 0.99), "F2")} ms, p50 ratio {F(P(oursLatency, 0.5) / P(rawLatency, 0.5), "F3")})");
+
+if (node)
+{
+    string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
+    string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
+    await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, texts = corpus }));
+    await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
+    using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
+    double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
+    float minCosine = peer.RootElement.GetProperty("embeddings").EnumerateArray()
+        .Select((e, i) => TensorPrimitives.CosineSimilarity(e.EnumerateArray().Select(v => v.GetSingle()).ToArray(), ours![i].Vector.Span))
+        .Min();
+    Report("transformers.js (sorted batches of 8)", $"{F(docs / peerSeconds)} docs/s, {F(tokens / peerSeconds)} tokens/s ({F(peerSeconds, "F2")} s; load {F(peer.RootElement.GetProperty("loadSeconds").GetDouble(), "F2")} s)");
+    Report("SkEmbeddingGemma / transformers.js throughput", $"{F(peerSeconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
+    Directory.Delete(work, recursive: true);
+}
+
+long modelBytes = new DirectoryInfo(Path.Combine(model, "onnx")).EnumerateFiles("model.onnx*").Sum(f => f.Length);
+using var process = Process.GetCurrentProcess();
+process.Refresh();
+Report("peak memory", $"{process.PeakWorkingSet64 / 1_000_000} MB (model files {modelBytes / 1_000_000} MB, {F((process.PeakWorkingSet64 - modelBytes) / 1e6, "F0")} MB above)");
+Console.WriteLine();
+Console.WriteLine($"| measure ({Environment.ProcessorCount} cores, {RuntimeInformationText()}) | value |");
+Console.WriteLine("| --- | --- |");
+foreach ((string name, string value) in results)
+{
+    Console.WriteLine($"| {name} | {value} |");
+}
+
+foreach (RawBatch batch in rawBatches)
+{
+    batch.Dispose();
+}
+
+return 0;
+
+static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ').First() + " " + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture;

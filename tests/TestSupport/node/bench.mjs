@@ -1,0 +1,40 @@
+// transformers.js peer for the benchmark: the same corpus, sorted by length, padded batches, document prompt.
+// Usage: node bench.mjs <model folder> <input.json> <output.json>
+// input.json: { "prompt": "...", "batchSize": 8, "texts": [...] }
+// output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] } (embeddings in input order)
+import { env, AutoTokenizer, AutoModel } from '@huggingface/transformers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const [folder, input, output] = process.argv.slice(2);
+const directory = path.resolve(folder);
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = path.dirname(directory) + path.sep;
+const name = path.basename(directory);
+const request = JSON.parse(readFileSync(input, 'utf8'));
+
+const loadStart = performance.now();
+const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
+const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32' });
+const loadSeconds = (performance.now() - loadStart) / 1000;
+
+const texts = request.texts.map((t) => request.prompt + t);
+const start = performance.now();
+// Sorting by length is the peer's best case: it keeps padding small.
+const lengths = texts.map((t) => tokenizer.encode(t).length);
+const order = texts.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a]);
+const embeddings = new Array(texts.length);
+let tokens = 0;
+for (let i = 0; i < order.length; i += request.batchSize) {
+  const batch = order.slice(i, i + request.batchSize);
+  const inputs = await tokenizer(batch.map((j) => texts[j]), { padding: true, truncation: true, max_length: 2048 });
+  const { sentence_embedding } = await model(inputs);
+  const width = sentence_embedding.dims[1];
+  batch.forEach((j, row) => {
+    embeddings[j] = Array.from(sentence_embedding.data.slice(row * width, (row + 1) * width));
+    tokens += lengths[j];
+  });
+}
+const seconds = (performance.now() - start) / 1000;
+writeFileSync(output, JSON.stringify({ loadSeconds, seconds, tokens, embeddings }));
