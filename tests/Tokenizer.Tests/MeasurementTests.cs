@@ -61,9 +61,11 @@ public sealed class MeasurementTests(GemmaTokenizerFixture fixture, ITestOutputH
         for (int i = 0; i < TokenizerCorpus.Texts.Count; i++)
         {
             string text = TokenizerCorpus.Texts[i];
-            if (!sentencePiece.EncodeToIds(text).SequenceEqual(fixture.EmbeddingGemmaReference[i]))
+            IReadOnlyList<int> ids = sentencePiece.EncodeToIds(text);
+            if (!ids.SequenceEqual(fixture.EmbeddingGemmaReference[i]))
             {
-                mismatches.Add($"#{i} {text[..Math.Min(text.Length, 40)].ReplaceLineEndings("\\n")}");
+                mismatches.Add($"#{i} {text[..Math.Min(text.Length, 40)].ReplaceLineEndings("\\n")}"
+                    + $"\n    transformers.js [{string.Join(", ", fixture.EmbeddingGemmaReference[i].Take(12))}]\n    SentencePiece   [{string.Join(", ", ids.Take(12))}]");
             }
         }
 
