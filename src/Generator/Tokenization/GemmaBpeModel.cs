@@ -196,11 +196,8 @@ internal sealed class GemmaBpeModel
 
     private void EncodeSegment(ReadOnlySpan<char> segment, int offset, ref Scratch s, List<int> ids, List<(int Index, int Length)>? offsets)
     {
-        // At most 3 symbols per char: a BMP char falls back to at most 3 UTF-8 bytes, a surrogate pair to 4.
-        s.EnsureCapacity(segment.Length * 3);
-        int[] symbolIds = s.Ids;
-        int[] starts = s.Starts;
-        int[] ends = s.Ends;
+        // Usually one symbol per char; byte fallback can add more, and Scratch.Add grows the buffers then.
+        s.EnsureCapacity(segment.Length + 4, 0);
         int count = 0;
         bool pendingUnknown = false;
         int unknownStart = 0;
@@ -230,15 +227,15 @@ internal sealed class GemmaBpeModel
             {
                 if (pendingUnknown)
                 {
-                    Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+                    s.Add(ref count, _unknownId, unknownStart, unknownEnd);
                     pendingUnknown = false;
                 }
 
-                Add(symbolIds, starts, ends, ref count, id, charStart, i);
+                s.Add(ref count, id, charStart, i);
                 continue;
             }
 
-            if (_byteFallback && TryAddBytes(scalar, utf8, symbolIds, starts, ends, ref count, charStart, i))
+            if (_byteFallback && TryAddBytes(scalar, utf8, ref s, ref count, charStart, i))
             {
                 // Like Hugging Face, byte tokens do not flush a pending unknown token first.
                 continue;
@@ -254,7 +251,7 @@ internal sealed class GemmaBpeModel
                 {
                     if (pendingUnknown)
                     {
-                        Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+                        s.Add(ref count, _unknownId, unknownStart, unknownEnd);
                     }
 
                     pendingUnknown = true;
@@ -266,10 +263,13 @@ internal sealed class GemmaBpeModel
 
         if (pendingUnknown)
         {
-            Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+            s.Add(ref count, _unknownId, unknownStart, unknownEnd);
         }
 
         int first = count > 1 ? Merge(ref s, count) : 0;
+        int[] symbolIds = s.Ids;
+        int[] starts = s.Starts;
+        int[] ends = s.Ends;
         int[] next = s.Next;
         for (int i = first; i >= 0 && i < count; i = count > 1 ? next[i] : -1)
         {
@@ -278,7 +278,7 @@ internal sealed class GemmaBpeModel
         }
     }
 
-    private bool TryAddBytes(int scalar, Span<byte> utf8, int[] symbolIds, int[] starts, int[] ends, ref int count, int start, int end)
+    private bool TryAddBytes(int scalar, Span<byte> utf8, ref Scratch s, ref int count, int start, int end)
     {
         int length = new Rune(scalar).EncodeToUtf8(utf8);
         for (int b = 0; b < length; b++)
@@ -291,18 +291,10 @@ internal sealed class GemmaBpeModel
 
         for (int b = 0; b < length; b++)
         {
-            Add(symbolIds, starts, ends, ref count, _byteIds[utf8[b]], start, end);
+            s.Add(ref count, _byteIds[utf8[b]], start, end);
         }
 
         return true;
-    }
-
-    private static void Add(int[] symbolIds, int[] starts, int[] ends, ref int count, int id, int start, int end)
-    {
-        symbolIds[count] = id;
-        starts[count] = start;
-        ends[count] = end;
-        count++;
     }
 
     /// <summary>Hugging Face's <c>Word::merge_all</c>: a min-heap of (rank, position) over a linked list of symbols.</summary>
@@ -399,21 +391,54 @@ internal sealed class GemmaBpeModel
         public int[] Next;
         public long[] Heap;
 
-        public void EnsureCapacity(int capacity)
+        /// <summary>Ensures room for <paramref name="capacity"/> symbols, keeping the first <paramref name="keep"/>.</summary>
+        public void EnsureCapacity(int capacity, int keep)
         {
             if (Ids is not null && Ids.Length >= capacity)
             {
                 return;
             }
 
-            Return();
-            capacity = Math.Max(capacity, 64);
-            Ids = ArrayPool<int>.Shared.Rent(capacity);
-            Starts = ArrayPool<int>.Shared.Rent(capacity);
-            Ends = ArrayPool<int>.Shared.Rent(capacity);
-            Prev = ArrayPool<int>.Shared.Rent(capacity);
-            Next = ArrayPool<int>.Shared.Rent(capacity);
-            Heap = ArrayPool<long>.Shared.Rent(capacity * 2);
+            capacity = Math.Max(capacity, Ids is null ? 64 : Ids.Length * 2);
+            Ids = Grow(Ids, capacity, keep);
+            Starts = Grow(Starts, capacity, keep);
+            Ends = Grow(Ends, capacity, keep);
+            Prev = Grow(Prev, capacity, 0);
+            Next = Grow(Next, capacity, 0);
+            if (Heap is null || Heap.Length < capacity)
+            {
+                if (Heap is not null)
+                {
+                    ArrayPool<long>.Shared.Return(Heap);
+                }
+
+                Heap = ArrayPool<long>.Shared.Rent(capacity);
+            }
+        }
+
+        public void Add(ref int count, int id, int start, int end)
+        {
+            if (count == Ids.Length)
+            {
+                EnsureCapacity(count + 1, count);
+            }
+
+            Ids[count] = id;
+            Starts[count] = start;
+            Ends[count] = end;
+            count++;
+        }
+
+        private static int[] Grow(int[]? array, int capacity, int keep)
+        {
+            int[] larger = ArrayPool<int>.Shared.Rent(capacity);
+            if (array is not null)
+            {
+                array.AsSpan(0, keep).CopyTo(larger);
+                ArrayPool<int>.Shared.Return(array);
+            }
+
+            return larger;
         }
 
         public void Return()
