@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -112,7 +111,7 @@ internal sealed class GemmaBpeModel
     /// <summary>Appends the ids (and, when asked, the char ranges in <paramref name="text"/>) of raw text.</summary>
     public void Encode(ReadOnlySpan<char> text, List<int> ids, List<(int Index, int Length)>? offsets)
     {
-        var scratch = new Scratch();
+        var scratch = new BpeScratch();
         try
         {
             int position = 0;
@@ -194,9 +193,9 @@ internal sealed class GemmaBpeModel
         }
     }
 
-    private void EncodeSegment(ReadOnlySpan<char> segment, int offset, ref Scratch s, List<int> ids, List<(int Index, int Length)>? offsets)
+    private void EncodeSegment(ReadOnlySpan<char> segment, int offset, ref BpeScratch s, List<int> ids, List<(int Index, int Length)>? offsets)
     {
-        // Usually one symbol per char; byte fallback can add more, and Scratch.Add grows the buffers then.
+        // Usually one symbol per char; byte fallback can add more, and BpeScratch.Add grows the buffers then.
         s.EnsureCapacity(segment.Length + 4, 0);
         int count = 0;
         bool pendingUnknown = false;
@@ -266,7 +265,7 @@ internal sealed class GemmaBpeModel
             s.Add(ref count, _unknownId, unknownStart, unknownEnd);
         }
 
-        int first = count > 1 ? Merge(ref s, count) : 0;
+        int first = count > 1 ? _merges.MergeAll(ref s, count) : 0;
         int[] symbolIds = s.Ids;
         int[] starts = s.Starts;
         int[] ends = s.Ends;
@@ -278,7 +277,7 @@ internal sealed class GemmaBpeModel
         }
     }
 
-    private bool TryAddBytes(int scalar, Span<byte> utf8, ref Scratch s, ref int count, int start, int end)
+    private bool TryAddBytes(int scalar, Span<byte> utf8, ref BpeScratch s, ref int count, int start, int end)
     {
         int length = new Rune(scalar).EncodeToUtf8(utf8);
         for (int b = 0; b < length; b++)
@@ -295,65 +294,6 @@ internal sealed class GemmaBpeModel
         }
 
         return true;
-    }
-
-    /// <summary>Hugging Face's <c>Word::merge_all</c>: a min-heap of (rank, position) over a linked list of symbols.</summary>
-    /// <returns>The index of the first symbol (always 0).</returns>
-    private int Merge(ref Scratch s, int count)
-    {
-        int[] ids = s.Ids;
-        int[] ends = s.Ends;
-        int[] prev = s.Prev;
-        int[] next = s.Next;
-        var heap = new MinHeap(s.Heap);
-        for (int i = 0; i < count; i++)
-        {
-            prev[i] = i - 1;
-            next[i] = i + 1 < count ? i + 1 : -1;
-            if (i + 1 < count && _merges.TryGetValue(BpeModelData.MergeKey(ids[i], ids[i + 1]), out long merge))
-            {
-                heap.Push((merge & ~0xFFFFFFFFL) | (uint)i);
-            }
-        }
-
-        while (heap.Count > 0)
-        {
-            long top = heap.Pop();
-            int position = (int)(uint)top;
-            int rank = (int)(top >>> 32);
-            int right = next[position];
-            // Entries go stale when a neighbour merged first: re-check the pair still merges with this rank.
-            if (ids[position] < 0 || right < 0
-                || !_merges.TryGetValue(BpeModelData.MergeKey(ids[position], ids[right]), out long merge)
-                || (int)(merge >>> 32) != rank)
-            {
-                continue;
-            }
-
-            ids[position] = (int)(uint)merge;
-            ends[position] = ends[right];
-            ids[right] = -1;
-            int after = next[right];
-            next[position] = after;
-            if (after >= 0)
-            {
-                prev[after] = position;
-            }
-
-            int before = prev[position];
-            if (before >= 0 && _merges.TryGetValue(BpeModelData.MergeKey(ids[before], ids[position]), out long left))
-            {
-                heap.Push((left & ~0xFFFFFFFFL) | (uint)before);
-            }
-
-            if (after >= 0 && _merges.TryGetValue(BpeModelData.MergeKey(ids[position], ids[after]), out long rightMerge))
-            {
-                heap.Push((rightMerge & ~0xFFFFFFFFL) | (uint)position);
-            }
-        }
-
-        s.Heap = heap.Items;
-        return 0;
     }
 
     private static bool TryParseBytePiece(string piece, out byte value)
@@ -379,82 +319,5 @@ internal sealed class GemmaBpeModel
         }
 
         throw new InvalidDataException($"{data.Source}: the tokenizer has no '{token}' token, so it is not a Gemma tokenizer.");
-    }
-
-    /// <summary>Pooled per-call buffers; sized by the longest segment of one call, returned at its end.</summary>
-    private struct Scratch
-    {
-        public int[] Ids;
-        public int[] Starts;
-        public int[] Ends;
-        public int[] Prev;
-        public int[] Next;
-        public long[] Heap;
-
-        /// <summary>Ensures room for <paramref name="capacity"/> symbols, keeping the first <paramref name="keep"/>.</summary>
-        public void EnsureCapacity(int capacity, int keep)
-        {
-            if (Ids is not null && Ids.Length >= capacity)
-            {
-                return;
-            }
-
-            capacity = Math.Max(capacity, Ids is null ? 64 : Ids.Length * 2);
-            Ids = Grow(Ids, capacity, keep);
-            Starts = Grow(Starts, capacity, keep);
-            Ends = Grow(Ends, capacity, keep);
-            Prev = Grow(Prev, capacity, 0);
-            Next = Grow(Next, capacity, 0);
-            if (Heap is null || Heap.Length < capacity)
-            {
-                if (Heap is not null)
-                {
-                    ArrayPool<long>.Shared.Return(Heap);
-                }
-
-                Heap = ArrayPool<long>.Shared.Rent(capacity);
-            }
-        }
-
-        public void Add(ref int count, int id, int start, int end)
-        {
-            if (count == Ids.Length)
-            {
-                EnsureCapacity(count + 1, count);
-            }
-
-            Ids[count] = id;
-            Starts[count] = start;
-            Ends[count] = end;
-            count++;
-        }
-
-        private static int[] Grow(int[]? array, int capacity, int keep)
-        {
-            int[] larger = ArrayPool<int>.Shared.Rent(capacity);
-            if (array is not null)
-            {
-                array.AsSpan(0, keep).CopyTo(larger);
-                ArrayPool<int>.Shared.Return(array);
-            }
-
-            return larger;
-        }
-
-        public void Return()
-        {
-            if (Ids is null)
-            {
-                return;
-            }
-
-            ArrayPool<int>.Shared.Return(Ids);
-            ArrayPool<int>.Shared.Return(Starts);
-            ArrayPool<int>.Shared.Return(Ends);
-            ArrayPool<int>.Shared.Return(Prev);
-            ArrayPool<int>.Shared.Return(Next);
-            ArrayPool<long>.Shared.Return(Heap);
-            this = default;
-        }
     }
 }

@@ -69,6 +69,65 @@ internal sealed class MergeTable : IEqualityComparer<long>
         }
     }
 
+    /// <summary>Hugging Face's <c>Word::merge_all</c>: a min-heap of (rank, position) over a linked list of symbols.</summary>
+    /// <returns>The index of the first symbol (always 0).</returns>
+    public int MergeAll(ref BpeScratch s, int count)
+    {
+        int[] ids = s.Ids;
+        int[] ends = s.Ends;
+        int[] prev = s.Prev;
+        int[] next = s.Next;
+        var heap = new MinHeap(s.Heap);
+        for (int i = 0; i < count; i++)
+        {
+            prev[i] = i - 1;
+            next[i] = i + 1 < count ? i + 1 : -1;
+            if (i + 1 < count && TryGetValue(BpeModelData.MergeKey(ids[i], ids[i + 1]), out long merge))
+            {
+                heap.Push((merge & ~0xFFFFFFFFL) | (uint)i);
+            }
+        }
+
+        while (heap.Count > 0)
+        {
+            long top = heap.Pop();
+            int position = (int)(uint)top;
+            int rank = (int)(top >>> 32);
+            int right = next[position];
+            // Entries go stale when a neighbour merged first: re-check the pair still merges with this rank.
+            if (ids[position] < 0 || right < 0
+                || !TryGetValue(BpeModelData.MergeKey(ids[position], ids[right]), out long merge)
+                || (int)(merge >>> 32) != rank)
+            {
+                continue;
+            }
+
+            ids[position] = (int)(uint)merge;
+            ends[position] = ends[right];
+            ids[right] = -1;
+            int after = next[right];
+            next[position] = after;
+            if (after >= 0)
+            {
+                prev[after] = position;
+            }
+
+            int before = prev[position];
+            if (before >= 0 && TryGetValue(BpeModelData.MergeKey(ids[before], ids[position]), out long left))
+            {
+                heap.Push((left & ~0xFFFFFFFFL) | (uint)before);
+            }
+
+            if (after >= 0 && TryGetValue(BpeModelData.MergeKey(ids[position], ids[after]), out long rightMerge))
+            {
+                heap.Push((rightMerge & ~0xFFFFFFFFL) | (uint)position);
+            }
+        }
+
+        s.Heap = heap.Items;
+        return 0;
+    }
+
     bool IEqualityComparer<long>.Equals(long x, long y) => x == y;
 
     int IEqualityComparer<long>.GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
