@@ -78,7 +78,6 @@ internal sealed class GemmaBpeModel
 
         _addedTokens = new AddedTokenMatcher(added);
         _merges = new MergeTable(data.Merges);
-        MergeCount = data.Merges.Count;
         _byteFallback = data.ByteFallback;
         _fuseUnknown = data.FuseUnknown;
         _unknownId = data.UnknownToken is not null && data.Vocabulary.TryGetValue(data.UnknownToken, out int unk) ? unk : -1;
@@ -103,7 +102,7 @@ internal sealed class GemmaBpeModel
 
     public int AddedTokenCount { get; }
 
-    public int MergeCount { get; }
+    public int MergeCount => _merges.Count;
 
     /// <summary>Gets the text of a token, or <see langword="null"/> for an id with no token.</summary>
     public string? GetToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;

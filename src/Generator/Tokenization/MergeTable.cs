@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SkEmbeddingGemma.Tokenization;
 
@@ -8,14 +9,14 @@ namespace SkEmbeddingGemma.Tokenization;
 /// (<c>left ^ right</c> here) clusters badly.
 /// </summary>
 /// <remarks>Immutable after construction and thread-safe.</remarks>
-internal sealed class MergeTable : IEqualityComparer<long>
+internal sealed class MergeTable
 {
     private const long Empty = -1;
     private readonly Entry[] _entries;
     private readonly int _shift;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
-    public MergeTable(IReadOnlyDictionary<long, long> merges)
+    public MergeTable(List<KeyValuePair<long, long>> merges)
     {
         ArgumentNullException.ThrowIfNull(merges);
         int bits = 4;
@@ -28,25 +29,22 @@ internal sealed class MergeTable : IEqualityComparer<long>
         _entries = new Entry[1 << bits];
         Array.Fill(_entries, new Entry(Empty, 0));
         int mask = _entries.Length - 1;
-        foreach ((long key, long value) in merges)
+        foreach ((long key, long value) in CollectionsMarshal.AsSpan(merges))
         {
             int slot = Slot(key);
-            while (_entries[slot].Key != Empty)
+            while (_entries[slot].Key != Empty && _entries[slot].Key != key)
             {
                 slot = (slot + 1) & mask;
             }
 
+            // A repeated pair keeps its last value, like Hugging Face's HashMap collect.
+            Count += _entries[slot].Key == Empty ? 1 : 0;
             _entries[slot] = new Entry(key, value);
         }
     }
 
-    private MergeTable()
-    {
-        _entries = [];
-    }
-
-    /// <summary>Gets a comparer with the same mixing, for <see cref="Dictionary{TKey, TValue}"/>s of merge keys.</summary>
-    public static IEqualityComparer<long> KeyComparer { get; } = new MergeTable();
+    /// <summary>Gets the number of distinct pairs.</summary>
+    public int Count { get; }
 
     public bool TryGetValue(long key, out long value)
     {
@@ -127,10 +125,6 @@ internal sealed class MergeTable : IEqualityComparer<long>
         s.Heap = heap.Items;
         return 0;
     }
-
-    bool IEqualityComparer<long>.Equals(long x, long y) => x == y;
-
-    int IEqualityComparer<long>.GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
 
     private int Slot(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
 

@@ -117,6 +117,8 @@ internal static class TokenizerJsonModelReader
     {
         TokenizerJsonLoader.Expect(ref reader, JsonTokenType.StartArray, data.Source, "\"merges\"", read: false);
         var lookup = data.Vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+        // A SentencePiece-derived BPE has about two merges per piece.
+        data.Merges.EnsureCapacity(data.Vocabulary.Count * 2);
         int rank = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -161,8 +163,7 @@ internal static class TokenizerJsonModelReader
             }
             else
             {
-                // Like Hugging Face's HashMap collect, a repeated pair keeps its last rank.
-                data.Merges[BpeModelData.MergeKey(left, right)] = BpeModelData.MergeValue(rank, merged);
+                data.Merges.Add(new(BpeModelData.MergeKey(left, right), BpeModelData.MergeValue(rank, merged)));
             }
 
             rank++;
@@ -178,7 +179,7 @@ internal static class TokenizerJsonModelReader
             throw MergeOutOfVocabulary(data.Source, rank, left, right);
         }
 
-        data.Merges[BpeModelData.MergeKey(leftId, rightId)] = BpeModelData.MergeValue(rank, mergedId);
+        data.Merges.Add(new(BpeModelData.MergeKey(leftId, rightId), BpeModelData.MergeValue(rank, mergedId)));
     }
 
     private static int CopyString(ref Utf8JsonReader reader, ref char[] buffer, int offset, string source)
