@@ -54,7 +54,7 @@ public static class NodeReference
             File.WriteAllText(Path.Combine(target, "package.json"), """{ "name": "skeg-node-reference", "private": true, "type": "module" }""");
             TestAssets.RunProcessAsync(
                 "npm",
-                ["install", $"@huggingface/transformers@{TransformersVersion}", "--no-audit", "--no-fund", "--loglevel=error"],
+                ["install", $"@huggingface/transformers@{TransformersVersion}", "--save-exact", "--no-audit", "--no-fund", "--loglevel=error"],
                 target,
                 new Dictionary<string, string> { ["ONNXRUNTIME_NODE_INSTALL"] = "skip" },
                 "Install Node.js (npm) to run the transformers.js reference.").GetAwaiter().GetResult();

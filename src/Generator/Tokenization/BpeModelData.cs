@@ -15,8 +15,11 @@ internal sealed class BpeModelData
     /// <summary>Gets the BPE vocabulary: piece to id.</summary>
     public Dictionary<string, int> Vocabulary { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gets the merges keyed by <c>(leftId &lt;&lt; 32) | rightId</c>, valued <c>(rank &lt;&lt; 32) | mergedId</c>.</summary>
-    public Dictionary<long, long> Merges { get; } = new(MergeTable.KeyComparer);
+    /// <summary>
+    /// Gets the merges in rank order, keyed by <c>(leftId &lt;&lt; 32) | rightId</c> and valued <c>(rank &lt;&lt; 32) | mergedId</c>.
+    /// A repeated pair keeps its last rank (<see cref="MergeTable"/> overwrites), as Hugging Face's map does.
+    /// </summary>
+    public List<KeyValuePair<long, long>> Merges { get; } = [];
 
     /// <summary>Gets the added tokens, special or not.</summary>
     public List<AddedTokenSpec> AddedTokens { get; } = [];

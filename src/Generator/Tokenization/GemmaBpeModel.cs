@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -79,7 +78,6 @@ internal sealed class GemmaBpeModel
 
         _addedTokens = new AddedTokenMatcher(added);
         _merges = new MergeTable(data.Merges);
-        MergeCount = data.Merges.Count;
         _byteFallback = data.ByteFallback;
         _fuseUnknown = data.FuseUnknown;
         _unknownId = data.UnknownToken is not null && data.Vocabulary.TryGetValue(data.UnknownToken, out int unk) ? unk : -1;
@@ -104,7 +102,7 @@ internal sealed class GemmaBpeModel
 
     public int AddedTokenCount { get; }
 
-    public int MergeCount { get; }
+    public int MergeCount => _merges.Count;
 
     /// <summary>Gets the text of a token, or <see langword="null"/> for an id with no token.</summary>
     public string? GetToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
@@ -112,7 +110,7 @@ internal sealed class GemmaBpeModel
     /// <summary>Appends the ids (and, when asked, the char ranges in <paramref name="text"/>) of raw text.</summary>
     public void Encode(ReadOnlySpan<char> text, List<int> ids, List<(int Index, int Length)>? offsets)
     {
-        var scratch = new Scratch();
+        var scratch = new BpeScratch();
         try
         {
             int position = 0;
@@ -194,13 +192,10 @@ internal sealed class GemmaBpeModel
         }
     }
 
-    private void EncodeSegment(ReadOnlySpan<char> segment, int offset, ref Scratch s, List<int> ids, List<(int Index, int Length)>? offsets)
+    private void EncodeSegment(ReadOnlySpan<char> segment, int offset, ref BpeScratch s, List<int> ids, List<(int Index, int Length)>? offsets)
     {
-        // At most 3 symbols per char: a BMP char falls back to at most 3 UTF-8 bytes, a surrogate pair to 4.
-        s.EnsureCapacity(segment.Length * 3);
-        int[] symbolIds = s.Ids;
-        int[] starts = s.Starts;
-        int[] ends = s.Ends;
+        // Usually one symbol per char; byte fallback can add more, and BpeScratch.Add grows the buffers then.
+        s.EnsureCapacity(segment.Length + 4, 0);
         int count = 0;
         bool pendingUnknown = false;
         int unknownStart = 0;
@@ -230,15 +225,15 @@ internal sealed class GemmaBpeModel
             {
                 if (pendingUnknown)
                 {
-                    Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+                    s.Add(ref count, _unknownId, unknownStart, unknownEnd);
                     pendingUnknown = false;
                 }
 
-                Add(symbolIds, starts, ends, ref count, id, charStart, i);
+                s.Add(ref count, id, charStart, i);
                 continue;
             }
 
-            if (_byteFallback && TryAddBytes(scalar, utf8, symbolIds, starts, ends, ref count, charStart, i))
+            if (_byteFallback && TryAddBytes(scalar, utf8, ref s, ref count, charStart, i))
             {
                 // Like Hugging Face, byte tokens do not flush a pending unknown token first.
                 continue;
@@ -254,7 +249,7 @@ internal sealed class GemmaBpeModel
                 {
                     if (pendingUnknown)
                     {
-                        Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+                        s.Add(ref count, _unknownId, unknownStart, unknownEnd);
                     }
 
                     pendingUnknown = true;
@@ -266,10 +261,13 @@ internal sealed class GemmaBpeModel
 
         if (pendingUnknown)
         {
-            Add(symbolIds, starts, ends, ref count, _unknownId, unknownStart, unknownEnd);
+            s.Add(ref count, _unknownId, unknownStart, unknownEnd);
         }
 
-        int first = count > 1 ? Merge(ref s, count) : 0;
+        int first = count > 1 ? _merges.MergeAll(ref s, count) : 0;
+        int[] symbolIds = s.Ids;
+        int[] starts = s.Starts;
+        int[] ends = s.Ends;
         int[] next = s.Next;
         for (int i = first; i >= 0 && i < count; i = count > 1 ? next[i] : -1)
         {
@@ -278,7 +276,7 @@ internal sealed class GemmaBpeModel
         }
     }
 
-    private bool TryAddBytes(int scalar, Span<byte> utf8, int[] symbolIds, int[] starts, int[] ends, ref int count, int start, int end)
+    private bool TryAddBytes(int scalar, Span<byte> utf8, ref BpeScratch s, ref int count, int start, int end)
     {
         int length = new Rune(scalar).EncodeToUtf8(utf8);
         for (int b = 0; b < length; b++)
@@ -291,77 +289,10 @@ internal sealed class GemmaBpeModel
 
         for (int b = 0; b < length; b++)
         {
-            Add(symbolIds, starts, ends, ref count, _byteIds[utf8[b]], start, end);
+            s.Add(ref count, _byteIds[utf8[b]], start, end);
         }
 
         return true;
-    }
-
-    private static void Add(int[] symbolIds, int[] starts, int[] ends, ref int count, int id, int start, int end)
-    {
-        symbolIds[count] = id;
-        starts[count] = start;
-        ends[count] = end;
-        count++;
-    }
-
-    /// <summary>Hugging Face's <c>Word::merge_all</c>: a min-heap of (rank, position) over a linked list of symbols.</summary>
-    /// <returns>The index of the first symbol (always 0).</returns>
-    private int Merge(ref Scratch s, int count)
-    {
-        int[] ids = s.Ids;
-        int[] ends = s.Ends;
-        int[] prev = s.Prev;
-        int[] next = s.Next;
-        var heap = new MinHeap(s.Heap);
-        for (int i = 0; i < count; i++)
-        {
-            prev[i] = i - 1;
-            next[i] = i + 1 < count ? i + 1 : -1;
-            if (i + 1 < count && _merges.TryGetValue(BpeModelData.MergeKey(ids[i], ids[i + 1]), out long merge))
-            {
-                heap.Push((merge & ~0xFFFFFFFFL) | (uint)i);
-            }
-        }
-
-        while (heap.Count > 0)
-        {
-            long top = heap.Pop();
-            int position = (int)(uint)top;
-            int rank = (int)(top >>> 32);
-            int right = next[position];
-            // Entries go stale when a neighbour merged first: re-check the pair still merges with this rank.
-            if (ids[position] < 0 || right < 0
-                || !_merges.TryGetValue(BpeModelData.MergeKey(ids[position], ids[right]), out long merge)
-                || (int)(merge >>> 32) != rank)
-            {
-                continue;
-            }
-
-            ids[position] = (int)(uint)merge;
-            ends[position] = ends[right];
-            ids[right] = -1;
-            int after = next[right];
-            next[position] = after;
-            if (after >= 0)
-            {
-                prev[after] = position;
-            }
-
-            int before = prev[position];
-            if (before >= 0 && _merges.TryGetValue(BpeModelData.MergeKey(ids[before], ids[position]), out long left))
-            {
-                heap.Push((left & ~0xFFFFFFFFL) | (uint)before);
-            }
-
-            if (after >= 0 && _merges.TryGetValue(BpeModelData.MergeKey(ids[position], ids[after]), out long rightMerge))
-            {
-                heap.Push((rightMerge & ~0xFFFFFFFFL) | (uint)position);
-            }
-        }
-
-        s.Heap = heap.Items;
-        return 0;
     }
 
     private static bool TryParseBytePiece(string piece, out byte value)
@@ -387,49 +318,5 @@ internal sealed class GemmaBpeModel
         }
 
         throw new InvalidDataException($"{data.Source}: the tokenizer has no '{token}' token, so it is not a Gemma tokenizer.");
-    }
-
-    /// <summary>Pooled per-call buffers; sized by the longest segment of one call, returned at its end.</summary>
-    private struct Scratch
-    {
-        public int[] Ids;
-        public int[] Starts;
-        public int[] Ends;
-        public int[] Prev;
-        public int[] Next;
-        public long[] Heap;
-
-        public void EnsureCapacity(int capacity)
-        {
-            if (Ids is not null && Ids.Length >= capacity)
-            {
-                return;
-            }
-
-            Return();
-            capacity = Math.Max(capacity, 64);
-            Ids = ArrayPool<int>.Shared.Rent(capacity);
-            Starts = ArrayPool<int>.Shared.Rent(capacity);
-            Ends = ArrayPool<int>.Shared.Rent(capacity);
-            Prev = ArrayPool<int>.Shared.Rent(capacity);
-            Next = ArrayPool<int>.Shared.Rent(capacity);
-            Heap = ArrayPool<long>.Shared.Rent(capacity * 2);
-        }
-
-        public void Return()
-        {
-            if (Ids is null)
-            {
-                return;
-            }
-
-            ArrayPool<int>.Shared.Return(Ids);
-            ArrayPool<int>.Shared.Return(Starts);
-            ArrayPool<int>.Shared.Return(Ends);
-            ArrayPool<int>.Shared.Return(Prev);
-            ArrayPool<int>.Shared.Return(Next);
-            ArrayPool<long>.Shared.Return(Heap);
-            this = default;
-        }
     }
 }

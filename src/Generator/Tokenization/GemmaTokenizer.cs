@@ -15,7 +15,10 @@ namespace SkEmbeddingGemma.Tokenization;
 /// </para>
 /// <para>
 /// As a <see cref="Tokenizer"/>, ids and counts include the framing, as <see cref="SentencePieceTokenizer"/> does with its
-/// beginning/end-of-sentence flags, and truncation keeps <c>&lt;eos&gt;</c>. Offsets index the original text.
+/// beginning/end-of-sentence flags, and truncation keeps <c>&lt;eos&gt;</c> and never splits a char's byte tokens.
+/// The normalization is a one-for-one char replacement applied while encoding, so offsets index the original text,
+/// <see cref="EncodeResults{T}.NormalizedText"/> is always <see langword="null"/>, and the
+/// <c>considerNormalization</c>/<c>considerPreTokenization</c> flags change nothing.
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
@@ -62,6 +65,7 @@ public sealed partial class GemmaTokenizer : Tokenizer
     /// <param name="maxTokenCount">The most ids to return, framing included; <see cref="int.MaxValue"/> for no limit.</param>
     /// <param name="tokenCountBeforeTruncation">The framed id count before truncation.</param>
     /// <returns>The framed ids.</returns>
+    /// <remarks>Truncation cuts ids exactly as Hugging Face's does, even between the byte tokens of one char.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokenCount"/> is smaller than the framing's token count.</exception>
     public int[] EncodeFramed(ReadOnlySpan<char> text, int maxTokenCount, out int tokenCountBeforeTruncation)
     {

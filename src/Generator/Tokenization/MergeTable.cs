@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SkEmbeddingGemma.Tokenization;
 
@@ -8,14 +9,14 @@ namespace SkEmbeddingGemma.Tokenization;
 /// (<c>left ^ right</c> here) clusters badly.
 /// </summary>
 /// <remarks>Immutable after construction and thread-safe.</remarks>
-internal sealed class MergeTable : IEqualityComparer<long>
+internal sealed class MergeTable
 {
     private const long Empty = -1;
     private readonly Entry[] _entries;
     private readonly int _shift;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs once per load: skip tier-0 code.
-    public MergeTable(IReadOnlyDictionary<long, long> merges)
+    public MergeTable(List<KeyValuePair<long, long>> merges)
     {
         ArgumentNullException.ThrowIfNull(merges);
         int bits = 4;
@@ -28,25 +29,22 @@ internal sealed class MergeTable : IEqualityComparer<long>
         _entries = new Entry[1 << bits];
         Array.Fill(_entries, new Entry(Empty, 0));
         int mask = _entries.Length - 1;
-        foreach ((long key, long value) in merges)
+        foreach ((long key, long value) in CollectionsMarshal.AsSpan(merges))
         {
             int slot = Slot(key);
-            while (_entries[slot].Key != Empty)
+            while (_entries[slot].Key != Empty && _entries[slot].Key != key)
             {
                 slot = (slot + 1) & mask;
             }
 
+            // A repeated pair keeps its last value, like Hugging Face's HashMap collect.
+            Count += _entries[slot].Key == Empty ? 1 : 0;
             _entries[slot] = new Entry(key, value);
         }
     }
 
-    private MergeTable()
-    {
-        _entries = [];
-    }
-
-    /// <summary>Gets a comparer with the same mixing, for <see cref="Dictionary{TKey, TValue}"/>s of merge keys.</summary>
-    public static IEqualityComparer<long> KeyComparer { get; } = new MergeTable();
+    /// <summary>Gets the number of distinct pairs.</summary>
+    public int Count { get; }
 
     public bool TryGetValue(long key, out long value)
     {
@@ -69,9 +67,64 @@ internal sealed class MergeTable : IEqualityComparer<long>
         }
     }
 
-    bool IEqualityComparer<long>.Equals(long x, long y) => x == y;
+    /// <summary>Hugging Face's <c>Word::merge_all</c>: a min-heap of (rank, position) over a linked list of symbols.</summary>
+    /// <returns>The index of the first symbol (always 0).</returns>
+    public int MergeAll(ref BpeScratch s, int count)
+    {
+        int[] ids = s.Ids;
+        int[] ends = s.Ends;
+        int[] prev = s.Prev;
+        int[] next = s.Next;
+        var heap = new MinHeap(s.Heap);
+        for (int i = 0; i < count; i++)
+        {
+            prev[i] = i - 1;
+            next[i] = i + 1 < count ? i + 1 : -1;
+            if (i + 1 < count && TryGetValue(BpeModelData.MergeKey(ids[i], ids[i + 1]), out long merge))
+            {
+                heap.Push((merge & ~0xFFFFFFFFL) | (uint)i);
+            }
+        }
 
-    int IEqualityComparer<long>.GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+        while (heap.Count > 0)
+        {
+            long top = heap.Pop();
+            int position = (int)(uint)top;
+            int rank = (int)(top >>> 32);
+            int right = next[position];
+            // Entries go stale when a neighbour merged first: re-check the pair still merges with this rank.
+            if (ids[position] < 0 || right < 0
+                || !TryGetValue(BpeModelData.MergeKey(ids[position], ids[right]), out long merge)
+                || (int)(merge >>> 32) != rank)
+            {
+                continue;
+            }
+
+            ids[position] = (int)(uint)merge;
+            ends[position] = ends[right];
+            ids[right] = -1;
+            int after = next[right];
+            next[position] = after;
+            if (after >= 0)
+            {
+                prev[after] = position;
+            }
+
+            int before = prev[position];
+            if (before >= 0 && TryGetValue(BpeModelData.MergeKey(ids[before], ids[position]), out long left))
+            {
+                heap.Push((left & ~0xFFFFFFFFL) | (uint)before);
+            }
+
+            if (after >= 0 && TryGetValue(BpeModelData.MergeKey(ids[position], ids[after]), out long rightMerge))
+            {
+                heap.Push((rightMerge & ~0xFFFFFFFFL) | (uint)position);
+            }
+        }
+
+        s.Heap = heap.Items;
+        return 0;
+    }
 
     private int Slot(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
 

@@ -57,7 +57,7 @@ internal static class SentencePieceMerges
         for (int rank = 0; rank < candidates.Count; rank++)
         {
             Candidate c = candidates[rank];
-            data.Merges[BpeModelData.MergeKey(c.Left, c.Right)] = BpeModelData.MergeValue(rank, c.Merged);
+            data.Merges.Add(new(BpeModelData.MergeKey(c.Left, c.Right), BpeModelData.MergeValue(rank, c.Merged)));
         }
     }
 

@@ -15,7 +15,7 @@ internal static class TokenizerJsonLoader
         (byte[] buffer, int length) = ReadAll(stream);
         try
         {
-            return Parse(buffer.AsSpan(0, length), source);
+            return Parse(buffer, length, source);
         }
         catch (JsonException ex)
         {
@@ -57,8 +57,9 @@ internal static class TokenizerJsonLoader
         return (buffer.GetBuffer(), (int)buffer.Length);
     }
 
-    private static (BpeModelData Data, TokenFraming? Framing) Parse(ReadOnlySpan<byte> json, string source)
+    private static (BpeModelData Data, TokenFraming? Framing) Parse(byte[] buffer, int length, string source)
     {
+        ReadOnlySpan<byte> json = buffer.AsSpan(0, length);
         var data = new BpeModelData(source);
         var reader = new Utf8JsonReader(json, s_options);
         Expect(ref reader, JsonTokenType.StartObject, source, "the document");
@@ -69,7 +70,7 @@ internal static class TokenizerJsonLoader
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                TokenizerJsonModelReader.ReadModel(ref reader, data);
+                TokenizerJsonModelReader.ReadModel(ref reader, buffer, data);
                 sawModel = true;
             }
             else if (reader.ValueTextEquals("added_tokens"u8))
