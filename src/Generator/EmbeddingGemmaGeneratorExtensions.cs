@@ -65,4 +65,53 @@ public static class EmbeddingGemmaGeneratorExtensions
         ArgumentNullException.ThrowIfNull(values);
         return generator.GenerateAsync(values, EmbeddingGemmaGenerationOptions.ForPrompt(promptName, dimensions), cancellationToken);
     }
+
+    /// <summary>
+    /// Embeds a stream of inputs in chunks, yielding embeddings in input order as each chunk finishes, so a corpus of any
+    /// size is embedded with bounded memory.
+    /// </summary>
+    /// <param name="generator">The generator.</param>
+    /// <param name="values">The inputs, read lazily.</param>
+    /// <param name="options">The options of every chunk (prompt, dimensions).</param>
+    /// <param name="chunkSize">Inputs per generator call; large enough for full batches. The default is 256.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is below 1.</exception>
+    public static IAsyncEnumerable<Embedding<float>> GenerateStreamingAsync(
+        this IEmbeddingGenerator<string, Embedding<float>> generator, IAsyncEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+        int chunkSize = 256, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        return Stream(generator, values, options, chunkSize, cancellationToken);
+
+        static async IAsyncEnumerable<Embedding<float>> Stream(
+            IEmbeddingGenerator<string, Embedding<float>> generator, IAsyncEnumerable<string> values, EmbeddingGenerationOptions? options,
+            int chunkSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var chunk = new List<string>(chunkSize);
+            await foreach (string value in values.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Add(value);
+                if (chunk.Count == chunkSize)
+                {
+                    foreach (Embedding<float> embedding in await generator.GenerateAsync(chunk, options, cancellationToken).ConfigureAwait(false))
+                    {
+                        yield return embedding;
+                    }
+
+                    chunk.Clear();
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                foreach (Embedding<float> embedding in await generator.GenerateAsync(chunk, options, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return embedding;
+                }
+            }
+        }
+    }
 }

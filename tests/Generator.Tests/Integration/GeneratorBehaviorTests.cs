@@ -183,4 +183,34 @@ public sealed class GeneratorBehaviorTests(TinyModelFixture fixture) : IClassFix
         Assert.Equal(32, embedding.Dimensions);
         Assert.Equal(32, narrow.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelDimensions);
     }
+
+    [Fact]
+    public async Task Streaming_yields_every_embedding_in_order()
+    {
+        string[] texts = Enumerable.Range(0, 23).Select(i => $"document number {i}").ToArray();
+
+        var streamed = new List<Embedding<float>>();
+        await foreach (Embedding<float> embedding in Generator.GenerateStreamingAsync(Source(), EmbeddingGemmaGenerationOptions.ForDocuments(), chunkSize: 5))
+        {
+            streamed.Add(embedding);
+        }
+
+        GeneratedEmbeddings<Embedding<float>> direct = await Generator.GenerateDocumentEmbeddingsAsync(texts);
+        Assert.Equal(texts.Length, streamed.Count);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Assert.True(streamed[i].Vector.ToArray().Zip(direct[i].Vector.ToArray()).Max(p => Math.Abs(p.First - p.Second)) <= 1e-5f);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Generator.GenerateStreamingAsync(Source(), chunkSize: 0));
+
+        async IAsyncEnumerable<string> Source()
+        {
+            foreach (string text in texts)
+            {
+                await Task.Yield();
+                yield return text;
+            }
+        }
+    }
 }
