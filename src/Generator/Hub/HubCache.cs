@@ -82,20 +82,19 @@ internal sealed class HubCache
         string directory = Path.GetDirectoryName(link)!;
         Directory.CreateDirectory(directory);
 
-        // A dangling or stale link is replaced: File.Exists follows links, so it reported this file as missing.
-        if (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
-        {
-            File.Delete(link);
-        }
-
+        // Made under a temporary name and renamed over the final one: atomic, and it replaces a dangling or stale link
+        // (File.Exists follows links, so the caller saw this file as missing) even when another process links it too.
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(link)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.CreateSymbolicLink(link, Path.GetRelativePath(directory, blob));
+            File.CreateSymbolicLink(temporary, Path.GetRelativePath(directory, blob));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            File.Copy(blob, link, overwrite: true);
+            File.Copy(blob, temporary, overwrite: true);
         }
+
+        File.Move(temporary, link, overwrite: true);
     }
 
     /// <summary>

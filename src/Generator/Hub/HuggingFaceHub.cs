@@ -127,6 +127,7 @@ public static class HuggingFaceHub
             string[] variants = listing.Files
                 .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) && (f.StartsWith("onnx/", StringComparison.Ordinal) ? f.IndexOf('/', 5) < 0 : !f.Contains('/', StringComparison.Ordinal)))
                 .Select(f => Path.GetFileNameWithoutExtension(f))
+                .Where(v => !v.Contains("fp16", StringComparison.OrdinalIgnoreCase) && !v.Contains("float16", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
                 .ToArray();
             throw new HubDownloadException(
