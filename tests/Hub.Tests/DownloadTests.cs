@@ -189,6 +189,48 @@ public sealed class DownloadTests
         Assert.Empty(Directory.GetFiles(Path.Combine(HubFixture.RepoFolder(cache.Path), "blobs"), "*.incomplete"));
     }
 
+    [Fact]
+    public async Task A_download_waits_for_the_lock_another_process_holds()
+    {
+        using var cache = new TempFolder();
+        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
+        string locks = Path.Combine(cache.Path, ".locks", "models--test-org--tiny-model");
+        Directory.CreateDirectory(locks);
+        string lockPath = Path.Combine(locks, FakeHub.Sha256(hub.Files["onnx/model.onnx_data"]) + ".lock");
+
+        // Where Python's filelock locks the same blob: FileShare.None is an exclusive flock on Unix.
+        Task<string> download;
+        using (var held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            download = HubFixture.DownloadAsync(HubFixture.Options(hub, cache.Path));
+            await Task.Delay(1000);
+            Assert.False(download.IsCompleted);
+            Assert.Empty(hub.FileGets("onnx/model.onnx_data"));
+        }
+
+        string folder = await download;
+        Assert.Equal(hub.Files["onnx/model.onnx_data"], File.ReadAllBytes(Path.Combine(folder, "onnx", "model.onnx_data")));
+    }
+
+    [Fact]
+    public async Task A_caller_supplied_client_is_used_and_must_leave_redirects_to_the_downloader()
+    {
+        using var cache = new TempFolder();
+        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
+        using var manual = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        HubDownloadOptions options = HubFixture.Options(hub, cache.Path);
+        options.HttpClient = manual;
+        Assert.True(Directory.Exists(await HubFixture.DownloadAsync(options)));
+
+        using var following = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        using var other = new TempFolder();
+        HubDownloadOptions wrong = HubFixture.Options(hub, other.Path);
+        wrong.HttpClient = following;
+        HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(() => HubFixture.DownloadAsync(wrong));
+        Assert.Equal(HubErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains("AllowAutoRedirect", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; posts to the pool).</summary>
     private sealed class SyncProgress(Action<HubDownloadProgress> report) : IProgress<HubDownloadProgress>
     {

@@ -71,6 +71,15 @@ internal sealed class HubClient
         for (int hop = 0; ; hop++)
         {
             using HttpResponseMessage response = await SendOnceAsync(HttpMethod.Head, uri, 0, path, cancellationToken).ConfigureAwait(false);
+            if (response.RequestMessage?.RequestUri is { } answered && !IsHub(answered))
+            {
+                // The handler followed the CDN redirect itself: the Hub's X-Linked-* headers are lost with it.
+                throw new HubDownloadException(
+                    HubErrorKind.InvalidResponse,
+                    "The HttpClient given in HubDownloadOptions follows redirects by itself, which hides the Hub's file headers. " +
+                    "Create it over a handler with AllowAutoRedirect = false, or leave HttpClient null.");
+            }
+
             Uri? location = RedirectTarget(response, uri);
             if (location is not null && IsHub(location) && hop < MaxRedirects)
             {
@@ -81,6 +90,12 @@ internal sealed class HubClient
             if (location is null && !response.IsSuccessStatusCode)
             {
                 throw Failure(response, path);
+            }
+
+            if (Header(response, "X-Repo-Commit") is { } served && HubNames.IsCommitHash(served) && served != commit)
+            {
+                throw new HubDownloadException(
+                    HubErrorKind.InvalidResponse, $"{Endpoint} answered for commit {served} when asked for {commit} ({path} in {_repository}); run again.");
             }
 
             string? etag = Header(response, "X-Linked-Etag") ?? response.Headers.ETag?.Tag ?? Header(response, "ETag");
