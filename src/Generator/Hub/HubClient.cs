@@ -24,7 +24,9 @@ internal sealed class HubClient
     public HubClient(HttpClient? http, string endpoint, string? token, string repository, string revision)
     {
         _http = http ?? s_shared.Value;
-        _endpoint = new Uri(endpoint.TrimEnd('/') + "/", UriKind.Absolute);
+        _endpoint = Uri.TryCreate(endpoint.TrimEnd('/') + "/", UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new ArgumentException($"The Hub endpoint '{endpoint}' (HF_ENDPOINT or HubDownloadOptions.Endpoint) is not an http(s) address such as https://huggingface.co.", nameof(endpoint));
         _token = string.IsNullOrWhiteSpace(token) ? null : token;
         _repository = repository;
         _revision = revision;

@@ -6,6 +6,7 @@ namespace SkEmbeddingGemma.Hub;
 /// A Hugging Face Hub download failed. <see cref="Kind"/> says why and the message says what to do; neither ever
 /// contains the access token.
 /// </summary>
+/// <remarks>Instances are immutable and safe to share between threads.</remarks>
 public sealed class HubDownloadException : Exception
 {
     /// <summary>Creates the exception.</summary>
