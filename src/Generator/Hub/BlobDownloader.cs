@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SkEmbeddingGemma.Hub;
+
+/// <summary>
+/// Fetches one blob into the cache: under the blob's lock, streams to <c>blobs/&lt;etag&gt;.incomplete</c> (resuming what a
+/// previous attempt left), checks size and hash, then renames it into place so a blob is never seen half-written.
+/// </summary>
+internal static class BlobDownloader
+{
+    private const int BufferSize = 1 << 20;
+    private const long ProgressStep = 1 << 20;
+    private static readonly TimeSpan s_stallTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_lockRetry = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Makes sure the blob exists, downloading it if no other process has.</summary>
+    public static async Task EnsureAsync(
+        HubClient client, HubCache cache, HubFileMetadata metadata, string path, IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        string blob = cache.BlobPath(metadata.Etag);
+        if (File.Exists(blob))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(cache.BlobsDirectory);
+        Directory.CreateDirectory(cache.LocksDirectory);
+        using FileStream gate = await AcquireLockAsync(cache.LockPath(metadata.Etag), cancellationToken).ConfigureAwait(false);
+
+        // Another process may have finished it while we waited.
+        if (!File.Exists(blob))
+        {
+            await DownloadAsync(client, cache, metadata, path, blob, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether an I/O failure means the disk is full (ENOSPC on Unix, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows).</summary>
+    internal static bool IsDiskFull(IOException exception) =>
+        exception.HResult is 28 or unchecked((int)0x80070070) or unchecked((int)0x80070027)
+        || (exception.HResult & 0xFFFF) is 0x70 or 0x27 && (exception.HResult >> 16 & 0x1FFF) == 7;
+
+    private static async Task<FileStream> AcquireLockAsync(string lockPath, CancellationToken cancellationToken)
+    {
+        // FileShare.None is an exclusive flock on Unix, the same lock Python's filelock takes on this file.
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex) when (IsSharingViolation(ex))
+            {
+                await Task.Delay(s_lockRetry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // EWOULDBLOCK (11) / EAGAIN (35 on macOS) on Unix; ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows.
+    private static bool IsSharingViolation(IOException exception) =>
+        exception is not FileNotFoundException and not DirectoryNotFoundException
+        && (exception.HResult is 11 or 35 || (exception.HResult & 0xFFFF) is 32 or 33);
+
+    private static async Task DownloadAsync(
+        HubClient client, HubCache cache, HubFileMetadata metadata, string path, string blob, IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        string incomplete = blob + ".incomplete";
+        long expected = metadata.Size;
+        using (FileStream file = new(incomplete, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            long offset = file.Length;
+            if (offset > expected)
+            {
+                file.SetLength(0);
+                offset = 0;
+            }
+
+            ThrowIfNoSpace(cache, expected - offset, path);
+            using IncrementalHash? hash = CreateHash(metadata);
+            await HashExistingAsync(file, offset, hash, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new HubDownloadProgress(path, offset, expected));
+
+            if (offset < expected)
+            {
+                offset = await FetchAsync(client, cache, metadata, path, file, offset, hash, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (offset < expected)
+            {
+                throw new HubDownloadException(
+                    HubErrorKind.Network,
+                    $"The download of {path} ended after {offset:N0} of {expected:N0} bytes. The part is kept in the cache; run again to resume.");
+            }
+
+            if (offset > expected || (hash is not null && !HashMatches(hash, metadata.Etag)))
+            {
+                file.Close();
+                File.Delete(incomplete);
+                throw new HubDownloadException(
+                    HubErrorKind.Corrupt,
+                    $"The download of {path} does not match what the Hub announced ({(offset > expected ? $"{offset:N0} bytes instead of {expected:N0}" : $"checksum is not {metadata.Etag}")}). " +
+                    "The corrupt file was deleted; run again to download it afresh.");
+            }
+
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            progress?.Report(new HubDownloadProgress(path, expected, expected));
+        }
+
+        File.Move(incomplete, blob, overwrite: true);
+    }
+
+    private static async Task<long> FetchAsync(
+        HubClient client, HubCache cache, HubFileMetadata metadata, string path, FileStream file, long offset, IncrementalHash? hash,
+        IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await client.GetFileAsync(metadata.Location, offset, path, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable ||
+            (offset > 0 && (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != offset)))
+        {
+            // The server would not resume here: the part cannot be trusted to line up, so start over.
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                file.SetLength(0);
+                throw new HubDownloadException(HubErrorKind.Network, $"The server would not resume {path}; the part was discarded. Run again to download it afresh.", response.StatusCode);
+            }
+
+            file.SetLength(0);
+            offset = 0;
+            if (hash is not null)
+            {
+                _ = hash.GetHashAndReset();
+                ResetHash(hash, metadata);
+            }
+        }
+
+        file.Position = offset;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Stream body;
+        try
+        {
+            body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw Dropped(path, offset, metadata.Size, ex);
+        }
+
+        await using (body.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[BufferSize];
+            long reported = offset;
+            while (offset < metadata.Size)
+            {
+                int read;
+                stall.CancelAfter(s_stallTimeout);
+                try
+                {
+                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new HubDownloadException(
+                        HubErrorKind.Network, $"The download of {path} stalled for {s_stallTimeout.TotalSeconds:N0} s after {offset:N0} bytes. The part is kept; run again to resume.", innerException: ex);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                {
+                    throw Dropped(path, offset, metadata.Size, ex);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                int keep = (int)Math.Min(read, metadata.Size - offset + 1);
+                try
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, keep), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (IsDiskFull(ex))
+                {
+                    throw DiskFull(cache, path, ex);
+                }
+
+                hash?.AppendData(buffer, 0, keep);
+                offset += keep;
+                if (offset - reported >= ProgressStep)
+                {
+                    reported = offset;
+                    progress?.Report(new HubDownloadProgress(path, offset, metadata.Size));
+                }
+            }
+        }
+
+        try
+        {
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            throw DiskFull(cache, path, ex);
+        }
+
+        return offset;
+    }
+
+    private static HubDownloadException Dropped(string path, long offset, long size, Exception inner) => new(
+        HubErrorKind.Network,
+        $"The connection dropped while downloading {path} ({offset:N0} of {size:N0} bytes). The part is kept in the cache; run again to resume.",
+        innerException: inner);
+
+    private static HubDownloadException DiskFull(HubCache cache, string path, IOException inner) => new(
+        HubErrorKind.DiskFull,
+        $"The disk holding the Hugging Face cache ({cache.Root}) is full while downloading {path}. Free some space (or point HF_HUB_CACHE elsewhere) and run again; the part already downloaded is kept.",
+        innerException: inner);
+
+    private static void ThrowIfNoSpace(HubCache cache, long needed, string path)
+    {
+        long available;
+        try
+        {
+            available = new DriveInfo(cache.BlobsDirectory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return;
+        }
+
+        if (available < needed)
+        {
+            throw new HubDownloadException(
+                HubErrorKind.DiskFull,
+                $"{path} needs {needed:N0} more bytes but the disk holding the Hugging Face cache ({cache.Root}) has {available:N0} free. Free some space or point HF_HUB_CACHE elsewhere.");
+        }
+    }
+
+    // LFS files are named by their SHA-256; regular files by their git blob id, SHA-1 over "blob <size>\0" + content.
+    private static IncrementalHash? CreateHash(HubFileMetadata metadata)
+    {
+        IncrementalHash? hash = metadata.Etag.Length switch
+        {
+            64 when IsHex(metadata.Etag) => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
+#pragma warning disable CA5350 // SHA-1 here recomputes git's object id; it checks integrity, it is not a security control.
+            40 when IsHex(metadata.Etag) => IncrementalHash.CreateHash(HashAlgorithmName.SHA1),
+#pragma warning restore CA5350
+            _ => null,
+        };
+        if (hash is not null)
+        {
+            ResetHash(hash, metadata);
+        }
+
+        return hash;
+    }
+
+    private static void ResetHash(IncrementalHash hash, HubFileMetadata metadata)
+    {
+        if (hash.AlgorithmName == HashAlgorithmName.SHA1)
+        {
+            hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {metadata.Size}\0")));
+        }
+    }
+
+    private static async Task HashExistingAsync(FileStream file, long length, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        if (hash is null || length == 0)
+        {
+            return;
+        }
+
+        file.Position = 0;
+        byte[] buffer = new byte[BufferSize];
+        long left = length;
+        while (left > 0)
+        {
+            int read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+    }
+
+    private static bool HashMatches(IncrementalHash hash, string etag) =>
+        string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), etag, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsHex(string value) => value.All(char.IsAsciiHexDigit);
+}

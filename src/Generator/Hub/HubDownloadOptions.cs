@@ -1,0 +1,85 @@
+namespace SkEmbeddingGemma.Hub;
+
+/// <summary>
+/// What <see cref="HuggingFaceHub.DownloadModelAsync(HubDownloadOptions?, IProgress{HubDownloadProgress}?, CancellationToken)"/> fetches and from where. Unset settings follow huggingface_hub's
+/// environment variables (<c>HF_ENDPOINT</c>, <c>HF_TOKEN</c>, <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>HF_HUB_OFFLINE</c>),
+/// so .NET and Python tools share one cache.
+/// </summary>
+/// <remarks>Instances are read once per call and are not thread-safe to change while a download runs.</remarks>
+public sealed class HubDownloadOptions
+{
+    /// <summary>Gets or sets the repository id; the default is <see cref="HuggingFaceHub.DefaultRepository"/>.</summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="ArgumentException">The value is not an <c>org/name</c> repository id.</exception>
+    public string Repository
+    {
+        get;
+        set => field = HubNames.ValidateRepository(value, nameof(value));
+    } = HuggingFaceHub.DefaultRepository;
+
+    /// <summary>
+    /// Gets or sets the branch, tag or commit hash; the default is <c>main</c>. A commit hash never moves, so once cached
+    /// it is served without any request.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="ArgumentException">The value is empty or could escape the cache.</exception>
+    public string Revision
+    {
+        get;
+        set => field = HubNames.ValidateRevision(value, nameof(value));
+    } = "main";
+
+    /// <summary>
+    /// Gets or sets the graph to fetch from <c>onnx/</c>: <c>model</c> (float32, the default), <c>model_quantized</c>,
+    /// <c>model_q4</c>, ... Only that graph and its external data are downloaded; float16 variants are refused.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="ArgumentException">The value is blank or a path.</exception>
+    public string Variant
+    {
+        get;
+        set => field = HubNames.ValidateVariant(value, nameof(value));
+    } = "model";
+
+    /// <summary>Gets or sets the Hub's base address; null for <c>HF_ENDPOINT</c>, else <c>https://huggingface.co</c>.</summary>
+    /// <exception cref="ArgumentException">The value is not an absolute http or https address.</exception>
+    public string? Endpoint
+    {
+        get;
+        set => field = value is null || (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0)
+            ? value?.TrimEnd('/')
+            : throw new ArgumentException($"'{value}' is not an http(s) address such as https://huggingface.co.", nameof(value));
+    }
+
+    /// <summary>
+    /// Gets or sets the access token for gated or private repositories; null for <c>HF_TOKEN</c>, else the token file
+    /// that <c>hf auth login</c> writes (<c>$HF_HOME/token</c>). It is sent only to the Hub's own host.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Gets or sets the cache root; null for <c>HF_HUB_CACHE</c>, else <c>$HF_HOME/hub</c>, else
+    /// <c>~/.cache/huggingface/hub</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is blank.</exception>
+    public string? CacheDirectory
+    {
+        get;
+        set => field = value is not null && string.IsNullOrWhiteSpace(value)
+            ? throw new ArgumentException("A cache folder cannot be blank; use null for the default.", nameof(value))
+            : value;
+    }
+
+    /// <summary>
+    /// Gets or sets whether to use only the cache and never the network; null for <c>HF_HUB_OFFLINE=1</c>. Offline, a
+    /// cached branch or tag is trusted as it is.
+    /// </summary>
+    public bool? Offline { get; set; }
+
+    /// <summary>
+    /// Gets or sets the client for every request; null for a shared one. It should not follow redirects by itself
+    /// (<see cref="SocketsHttpHandler.AllowAutoRedirect"/> false): the downloader follows them so that it can read the
+    /// Hub's headers and keep the token off other hosts.
+    /// </summary>
+    public HttpClient? HttpClient { get; set; }
+}

@@ -1,0 +1,29 @@
+namespace SkEmbeddingGemma.Hub;
+
+/// <summary>Why a Hugging Face Hub download failed; each kind has its own remedy.</summary>
+public enum HubErrorKind
+{
+    /// <summary>The Hub wants credentials (401): the repository is gated or private, or the token is invalid.</summary>
+    Unauthorized,
+
+    /// <summary>The Hub refused the token (403): the licence of a gated repository has not been accepted.</summary>
+    Forbidden,
+
+    /// <summary>The repository, the revision or the variant's file does not exist (404).</summary>
+    NotFound,
+
+    /// <summary>Offline mode is on and the cache does not hold the model.</summary>
+    Offline,
+
+    /// <summary>A downloaded file did not match the size or checksum the Hub announced; the partial file was deleted.</summary>
+    Corrupt,
+
+    /// <summary>The connection failed, dropped or stalled; a partial file is kept and resumed by the next call.</summary>
+    Network,
+
+    /// <summary>The disk holding the cache is full; a partial file is kept and resumed once space is freed.</summary>
+    DiskFull,
+
+    /// <summary>The server's answer is not what a Hugging Face Hub sends (missing headers, unsafe file names, bad JSON).</summary>
+    InvalidResponse,
+}

@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+
+namespace SkEmbeddingGemma.Hub;
+
+/// <summary>
+/// Validates what ends up in URLs and cache paths: repository ids, revisions, variants and the Hub's file names. Every
+/// value must stay a name, so nothing can point outside the cache.
+/// </summary>
+internal static partial class HubNames
+{
+    /// <summary>The most characters huggingface_hub accepts in a repository id.</summary>
+    private const int MaxRepositoryLength = 96;
+
+    /// <summary>Whether a revision is a full commit hash, which never moves and so needs no revalidation.</summary>
+    public static bool IsCommitHash(string revision) => CommitHash().IsMatch(revision);
+
+    /// <summary>Checks a repository id the way huggingface_hub's <c>validate_repo_id</c> does.</summary>
+    /// <exception cref="ArgumentException">The id is not <c>name</c> or <c>org/name</c>.</exception>
+    public static string ValidateRepository(string value, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        if (value.Length > MaxRepositoryLength || !RepositoryId().IsMatch(value) || value.Contains("--", StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"'{value}' is not a Hugging Face repository id: use 'org/name' (letters, digits, '-', '_', '.'; no '--' or '..'), such as '{HuggingFaceHub.DefaultRepository}'.",
+                paramName);
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks a branch, tag or commit: path-like refs such as <c>refs/pr/1</c> are fine, escapes are not.</summary>
+    /// <exception cref="ArgumentException">The revision is empty, too long, or could escape the cache's <c>refs</c> folder.</exception>
+    public static string ValidateRevision(string value, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        if (value.Length is 0 or > 255 || !IsSafeRelativePath(value) || value.AsSpan().IndexOfAny(RevisionForbidden) >= 0)
+        {
+            throw new ArgumentException(
+                $"'{value}' is not a revision: use a branch ('main'), a tag, or a 40-character commit hash, without '..', '\\' or a leading '/'.",
+                paramName);
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks a variant name such as <c>model</c> or <c>model_quantized</c> and drops a trailing <c>.onnx</c>.</summary>
+    /// <exception cref="ArgumentException">The value is blank or a path.</exception>
+    public static string ValidateVariant(string value, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        string name = value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? value[..^".onnx".Length] : value;
+        if (name.Length == 0 || name.Length > 128 || !VariantName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{value}' is not a model variant name such as 'model' or 'model_quantized'.", paramName);
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// Whether a path from the Hub is a plain relative path: '/'-separated names, none empty, '.', '..', drive-like or
+    /// holding '\' or control characters.
+    /// </summary>
+    public static bool IsSafeRelativePath(string path)
+    {
+        if (path.Length == 0 || path.Length > 1024 || path.StartsWith('/') || path.AsSpan().IndexOfAny(PathForbidden) >= 0)
+        {
+            return false;
+        }
+
+        foreach (string segment in path.Split('/'))
+        {
+            if (segment.Length == 0 || segment is "." or ".." || segment.Any(char.IsControl))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a Hub ETag can name a blob file: hex hashes in practice, never a path.</summary>
+    public static bool IsSafeEtag(string etag) => EtagName().IsMatch(etag);
+
+    /// <summary>The cache folder name of a repository, as huggingface_hub spells it: <c>models--org--name</c>.</summary>
+    public static string RepositoryFolderName(string repository) => "models--" + repository.Replace("/", "--", StringComparison.Ordinal);
+
+    /// <summary>Escapes each segment of a repository path for a URL, keeping the '/' separators.</summary>
+    public static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+
+    private static readonly char[] PathForbidden = ['\\', ':', '\0'];
+    private static readonly char[] RevisionForbidden = [' ', '~', '^', '?', '*', '[', '"', '<', '>', '|', '%', '\t', '\r', '\n'];
+
+    [GeneratedRegex("^[0-9a-f]{40}$")]
+    private static partial Regex CommitHash();
+
+    // Each part starts and ends with a word character, as the \b of huggingface_hub's REPO_ID_REGEX requires.
+    [GeneratedRegex(@"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?/)?[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$")]
+    private static partial Regex RepositoryId();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]+$")]
+    private static partial Regex VariantName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-]{1,128}$")]
+    private static partial Regex EtagName();
+}

@@ -1,0 +1,152 @@
+using SkEmbeddingGemma.Model;
+
+namespace SkEmbeddingGemma.Hub;
+
+/// <summary>
+/// Downloads EmbeddingGemma ONNX exports from the Hugging Face Hub into the cache huggingface_hub uses, so models fetched
+/// by Python tools are reused and the other way round.
+/// </summary>
+/// <remarks>
+/// Only the chosen variant's graph, its external data, the tokenizer and the configs are fetched. Downloads resume, are
+/// verified against the Hub's size and SHA-256, and are safe when several processes fetch the same model at once. All
+/// members are thread-safe.
+/// </remarks>
+public static class HuggingFaceHub
+{
+    /// <summary>The repository downloaded when none is named.</summary>
+    public const string DefaultRepository = "onnx-community/embeddinggemma-300m-ONNX";
+
+    // Files next to the graph that the generator reads when they exist.
+    private static readonly string[] s_supportFiles =
+    [
+        "config.json", "config_sentence_transformers.json", "sentence_bert_config.json", "modules.json",
+        "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+    ];
+
+    /// <summary>
+    /// Makes sure a model is in the cache and returns its snapshot folder
+    /// (<c>…/models--org--name/snapshots/&lt;commit&gt;</c>), ready for <see cref="EmbeddingGemmaGenerator(string, EmbeddingGemmaGeneratorOptions?)"/>.
+    /// </summary>
+    /// <remarks>
+    /// A cached commit hash, or any cached revision when offline, is returned without a request; a cached branch such as
+    /// <c>main</c> costs one metadata call. When the Hub cannot be reached, a cached snapshot of the revision is used.
+    /// </remarks>
+    /// <param name="options">What to fetch and from where; null for the defaults.</param>
+    /// <param name="progress">Receives each file's progress; it never carries the token.</param>
+    /// <param name="cancellationToken">Cancels the download; a partial file is kept and resumed next time.</param>
+    /// <returns>The snapshot folder.</returns>
+    /// <exception cref="NotSupportedException">The variant is float16, which EmbeddingGemma does not support.</exception>
+    /// <exception cref="HubDownloadException">The download failed; <see cref="HubDownloadException.Kind"/> says why and the message what to do.</exception>
+    /// <exception cref="ArgumentException">The cache folder is not a valid path.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static Task<string> DownloadModelAsync(
+        HubDownloadOptions? options = null, IProgress<HubDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        DownloadModelAsync(options ?? new HubDownloadOptions(), HubEnvironment.Process, progress, cancellationToken);
+
+    /// <summary>The download, with the environment as a parameter so tests need not change the process's.</summary>
+    internal static async Task<string> DownloadModelAsync(
+        HubDownloadOptions options, Func<string, string?> environment, IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        string repository = options.Repository;
+        string revision = options.Revision;
+        string variant = options.Variant;
+        ModelFolder.ThrowIfFloat16(variant);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var cache = new HubCache(options.CacheDirectory ?? HubEnvironment.CacheDirectory(environment), repository);
+        bool offline = options.Offline ?? HubEnvironment.Offline(environment);
+        string? cachedCommit = HubNames.IsCommitHash(revision) ? revision : cache.ReadRef(revision);
+        bool cached = cachedCommit is not null && cache.IsComplete(cachedCommit, variant);
+
+        // A commit never changes, and offline a cached branch is the best there is: no request either way.
+        if (cached && (offline || cachedCommit == revision))
+        {
+            return cache.SnapshotDirectory(cachedCommit!);
+        }
+
+        if (offline)
+        {
+            throw NotCached(repository, revision, variant, cache);
+        }
+
+        var client = new HubClient(options.HttpClient, options.Endpoint ?? HubEnvironment.Endpoint(environment), options.Token ?? HubEnvironment.Token(environment), repository, revision);
+        RepoListing listing;
+        try
+        {
+            listing = await client.GetListingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubDownloadException ex) when (cached && ex.Kind == HubErrorKind.Network)
+        {
+            // As huggingface_hub does: an unreachable Hub falls back to what the cache has for this revision.
+            return cache.SnapshotDirectory(cachedCommit!);
+        }
+
+        string commit = listing.Commit;
+        if (commit != revision)
+        {
+            cache.WriteRef(revision, commit);
+        }
+
+        foreach (string path in SelectFiles(listing, repository, revision, variant, client.Endpoint))
+        {
+            if (File.Exists(cache.SnapshotFile(commit, path)))
+            {
+                continue;
+            }
+
+            HubFileMetadata metadata = await client.HeadAsync(commit, path, cancellationToken).ConfigureAwait(false);
+            await BlobDownloader.EnsureAsync(client, cache, metadata, path, progress, cancellationToken).ConfigureAwait(false);
+            cache.Link(commit, path, metadata.Etag);
+        }
+
+        return cache.SnapshotDirectory(commit);
+    }
+
+    /// <summary>
+    /// The files a variant needs, the graph last: a snapshot holding the graph is then complete, even after an
+    /// interrupted download.
+    /// </summary>
+    internal static IReadOnlyList<string> SelectFiles(RepoListing listing, string repository, string revision, string variant, string endpoint)
+    {
+        foreach (string file in listing.Files)
+        {
+            if (!HubNames.IsSafeRelativePath(file))
+            {
+                throw new HubDownloadException(
+                    HubErrorKind.InvalidResponse, $"{endpoint} listed an unsafe file name in {repository}@{revision}; nothing was downloaded.");
+            }
+        }
+
+        var files = new HashSet<string>(listing.Files, StringComparer.Ordinal);
+        string folder = files.Contains($"onnx/{variant}.onnx") || !files.Contains($"{variant}.onnx") ? "onnx/" : string.Empty;
+        string graph = $"{folder}{variant}.onnx";
+        if (!files.Contains(graph))
+        {
+            string[] variants = listing.Files
+                .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) && (f.StartsWith("onnx/", StringComparison.Ordinal) ? f.IndexOf('/', 5) < 0 : !f.Contains('/', StringComparison.Ordinal)))
+                .Select(f => Path.GetFileNameWithoutExtension(f))
+                .Where(v => !v.Contains("fp16", StringComparison.OrdinalIgnoreCase) && !v.Contains("float16", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            throw new HubDownloadException(
+                HubErrorKind.NotFound,
+                $"{repository}@{revision} has no '{variant}' variant (no {graph}). " +
+                (variants.Length == 0 ? "It has no ONNX graph: is it an ONNX export such as " + DefaultRepository + "?" : $"Variants there: {string.Join(", ", variants)}."));
+        }
+
+        // External data: onnx/{variant}.onnx_data and, for graphs over 2 GB, onnx/{variant}.onnx_data_1 and so on.
+        return s_supportFiles.Where(files.Contains)
+            .Concat(listing.Files.Where(f => f.StartsWith(graph + "_data", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            .Append(graph)
+            .ToArray();
+    }
+
+    private static HubDownloadException NotCached(string repository, string revision, string variant, HubCache cache) => new(
+        HubErrorKind.Offline,
+        $"Offline mode is on (HF_HUB_OFFLINE=1 or HubDownloadOptions.Offline) and the cache {cache.Root} does not hold {repository}@{revision} " +
+        $"with the '{variant}' variant. To get it: run `embeddinggemma download --repo {repository} --revision {revision} --variant {variant}` " +
+        "(or `hf download` with huggingface_hub) where the Hub can be reached and copy the cache folder here, or turn offline mode off, " +
+        "or pass a local model folder to EmbeddingGemmaGenerator.");
+}

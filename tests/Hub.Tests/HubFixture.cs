@@ -1,0 +1,45 @@
+namespace SkEmbeddingGemma.Hub.Tests;
+
+/// <summary>A small fake model, a temp cache (never ~/.cache) and a download call that ignores the process environment.</summary>
+internal static class HubFixture
+{
+    public static Dictionary<string, byte[]> SmallModel()
+    {
+        var random = new Random(7);
+        byte[] Bytes(int length)
+        {
+            byte[] data = new byte[length];
+            random.NextBytes(data);
+            return data;
+        }
+
+        return new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["README.md"] = "# not needed"u8.ToArray(),
+            ["config.json"] = """{"architectures":["Gemma3TextModel"]}"""u8.ToArray(),
+            ["tokenizer_config.json"] = """{"model_max_length":2048}"""u8.ToArray(),
+            ["tokenizer.json"] = Bytes(50_000),
+            ["onnx/model.onnx"] = Bytes(20_000),
+            ["onnx/model.onnx_data"] = Bytes(3_000_000),
+            ["onnx/model.onnx_data_1"] = Bytes(10_000),
+            ["onnx/model_quantized.onnx"] = Bytes(5_000),
+            ["onnx/model_fp16.onnx"] = Bytes(5_000),
+        };
+    }
+
+    /// <summary>The files the default variant needs, as the downloader should fetch them.</summary>
+    public static readonly string[] ModelFiles = ["config.json", "tokenizer_config.json", "tokenizer.json", "onnx/model.onnx", "onnx/model.onnx_data", "onnx/model.onnx_data_1"];
+
+    public static HubDownloadOptions Options(FakeHub hub, string cache) => new()
+    {
+        Repository = FakeHub.Repository,
+        Endpoint = hub.Endpoint,
+        CacheDirectory = cache,
+        Offline = false,
+    };
+
+    public static Task<string> DownloadAsync(HubDownloadOptions options, IProgress<HubDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        HuggingFaceHub.DownloadModelAsync(options, _ => null, progress, cancellationToken);
+
+    public static string RepoFolder(string cache) => Path.Combine(cache, "models--test-org--tiny-model");
+}
