@@ -125,15 +125,15 @@ public sealed class TestVectorCollection<TKey, TRecord> : VectorStoreCollection<
         _ => throw new NotSupportedException($"Unsupported vector {value?.GetType()}."),
     };
 
-    private sealed class TestModelBuilder() : CollectionModelBuilder(new CollectionModelBuildingOptions { RequiresAtLeastOneVector = true })
+    private sealed class TestModelBuilder() : CollectionModelBuilder(new CollectionModelBuildingOptions { SupportsMultipleVectors = false, RequiresAtLeastOneVector = true })
     {
-        protected override bool IsDataPropertyTypeValid(Type type, out string? supportedTypes)
+        protected override bool IsDataPropertyTypeValid(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? supportedTypes)
         {
-            supportedTypes = null;
+            supportedTypes = "any";
             return true;
         }
 
-        protected override bool IsVectorPropertyTypeValid(Type type, out string? supportedTypes)
+        protected override bool IsVectorPropertyTypeValid(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? supportedTypes)
         {
             supportedTypes = "ReadOnlyMemory<float>, float[], Embedding<float>";
             return IsVector(type);
