@@ -65,7 +65,8 @@ public sealed class SemanticKernelTests
 
         var calls = recorder.Calls.ToArray();
         Assert.Equal(3, calls.Length);
-        Assert.Equal(("document", s_passages), (calls[0].PromptName, calls[0].Values));
+        Assert.Equal("document", calls[0].PromptName);
+        Assert.Equal(s_passages, calls[0].Values);
         Assert.Equal(("query", Question), (calls[1].PromptName, calls[1].Values.Single()));
         Assert.Equal("query", calls[2].PromptName);
     }
@@ -76,7 +77,8 @@ public sealed class SemanticKernelTests
         IKernelBuilder builder = Kernel.CreateBuilder();
         builder.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory);
         var chat = new FakeSearchingChatClient();
-        builder.Services.AddSingleton<IChatClient>(chat);
+        // SK invokes kernel functions for an IChatClient through its function-invoking middleware.
+        builder.Services.AddSingleton(new ChatClientBuilder(chat).UseKernelFunctionInvocation().Build());
         Kernel kernel = builder.Build();
 
         var generator = kernel.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();

@@ -91,7 +91,9 @@ public sealed class ServiceCollectionTests
         Assert.All(result, e => Assert.Equal("tiny", e.ModelId));
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal(expected[i].Vector.ToArray(), result[i].Vector.ToArray());
+            // Batches of 2 instead of 3 pad differently: equal up to float rounding.
+            float[] actual = result[i].Vector.ToArray();
+            Assert.All(expected[i].Vector.ToArray().Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5f));
         }
 
         EmbeddingGemmaServiceOptions options = provider.GetRequiredService<EmbeddingGemmaModel>().Options;

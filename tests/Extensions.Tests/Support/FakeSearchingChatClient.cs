@@ -18,7 +18,8 @@ public sealed class FakeSearchingChatClient : IChatClient
         FunctionResultContent? result = history.SelectMany(m => m.Contents).OfType<FunctionResultContent>().LastOrDefault();
         if (result is not null)
         {
-            string text = result.Result?.ToString() ?? string.Empty;
+            // What a real model would read: the tool's result as JSON.
+            string text = result.Result as string ?? System.Text.Json.JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
             ToolResults.Add(text);
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "From the search: " + text)));
         }
@@ -33,7 +34,11 @@ public sealed class FakeSearchingChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null :
+        serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("fake-searching-chat") :
+        serviceType.IsInstanceOfType(this) ? this :
+        null;
 
     public void Dispose()
     {
