@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SkEmbeddingGemma.Tokenization;
+
+namespace SkEmbeddingGemma.Samples.EmbeddingServer;
+
+/// <summary>The handlers: OpenAI <c>/v1/embeddings</c>, TEI <c>/embed</c> and <c>/tokenize</c>. Every refusal is a JSON error, never a crash.</summary>
+internal static class EmbeddingEndpoints
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static Task OpenAiEmbeddingsAsync(HttpContext context) =>
+        RunAsync(context, "openai_embeddings", openAiErrors: true, async (services, options, cancellationToken) =>
+        {
+            OpenAiEmbeddingRequest request = await ReadAsync<OpenAiEmbeddingRequest>(context, options, cancellationToken);
+            IReadOnlyList<string> inputs = ReadInputs(request.Input, "input", options);
+            bool base64 = request.EncodingFormat switch
+            {
+                null or "float" => false,
+                "base64" => true,
+                _ => throw new ApiException(422, $"encoding_format '{request.EncodingFormat}' is not supported: use float or base64."),
+            };
+
+            GeneratedEmbeddings<Embedding<float>> embeddings = await GenerateAsync(services, inputs, request.Dimensions, request.PromptName, cancellationToken);
+            var data = new List<OpenAiEmbeddingData>(embeddings.Count);
+            for (int i = 0; i < embeddings.Count; i++)
+            {
+                ReadOnlySpan<float> vector = embeddings[i].Vector.Span;
+                object encoded = base64 ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector)) : vector.ToArray();
+                data.Add(new OpenAiEmbeddingData("embedding", i, encoded));
+            }
+
+            long tokens = TokenCount(embeddings);
+            var response = new OpenAiEmbeddingResponse("list", data, options.ModelName, new OpenAiUsage(tokens, tokens));
+            return (response, inputs.Count, tokens);
+        });
+
+    public static Task TeiEmbedAsync(HttpContext context) =>
+        RunAsync(context, "tei_embed", openAiErrors: false, async (services, options, cancellationToken) =>
+        {
+            TeiEmbedRequest request = await ReadAsync<TeiEmbedRequest>(context, options, cancellationToken);
+            IReadOnlyList<string> inputs = ReadInputs(request.Inputs, "inputs", options);
+            GeneratedEmbeddings<Embedding<float>> embeddings = await GenerateAsync(services, inputs, request.Dimensions, request.PromptName, cancellationToken);
+            if (request.Truncate != true)
+            {
+                for (int i = 0; i < embeddings.Count; i++)
+                {
+                    if (embeddings[i].AdditionalProperties?.TryGetValue("truncated", out object? flag) == true &&
+                        flag is true or JsonElement { ValueKind: JsonValueKind.True })
+                    {
+                        int maxTokens = (await services.GetRequiredService<EmbeddingGemmaModel>().GetGeneratorAsync(cancellationToken)).MaxTokens;
+                        throw new ApiException(413, $"inputs[{i}] is longer than the model's {maxTokens} tokens; send truncate: true to cut it.", "Validation");
+                    }
+                }
+            }
+
+            // EmbeddingGemma's graph ends in L2 normalization: vectors are unit length whatever 'normalize' says.
+            float[][] vectors = embeddings.Select(e => e.Vector.ToArray()).ToArray();
+            return (vectors, inputs.Count, TokenCount(embeddings));
+        });
+
+    public static Task TokenizeAsync(HttpContext context) =>
+        RunAsync(context, "tei_tokenize", openAiErrors: false, async (services, options, cancellationToken) =>
+        {
+            TeiTokenizeRequest request = await ReadAsync<TeiTokenizeRequest>(context, options, cancellationToken);
+            IReadOnlyList<string> inputs = ReadInputs(request.Inputs, "inputs", options);
+            EmbeddingGemmaGenerator generator = await services.GetRequiredService<EmbeddingGemmaModel>().GetGeneratorAsync(cancellationToken);
+            EmbeddingGenerationOptions? generationOptions = request.PromptName is null ? null : EmbeddingGemmaGenerationOptions.ForPrompt(request.PromptName);
+            IReadOnlyList<int[]> ids = generator.Tokenize(inputs, generationOptions);
+            GemmaTokenizer tokenizer = generator.Tokenizer;
+            bool keepSpecial = request.AddSpecialTokens ?? true;
+            var result = ids.Select(row => row
+                .Select(id => new TeiToken(id, tokenizer.Decode([id]), id == tokenizer.BeginningOfSentenceId || id == tokenizer.EndOfSentenceId || id == tokenizer.PaddingId))
+                .Where(token => keepSpecial || !token.Special)
+                .ToArray()).ToArray();
+            return (result, inputs.Count, ids.Sum(row => (long)row.Length));
+        });
+
+    private static async Task RunAsync(
+        HttpContext context, string endpoint, bool openAiErrors,
+        Func<IServiceProvider, EmbeddingServerOptions, CancellationToken, Task<(object Body, int Inputs, long Tokens)>> handler)
+    {
+        long started = Stopwatch.GetTimestamp();
+        IServiceProvider services = context.RequestServices;
+        EmbeddingServerOptions options = services.GetRequiredService<IOptions<EmbeddingServerOptions>>().Value;
+        int status = StatusCodes.Status200OK;
+        int inputs = 0;
+        long tokens = 0;
+        try
+        {
+            (object body, inputs, tokens) = await handler(services, options, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(body, body.GetType(), s_json, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            status = 499;
+        }
+        catch (Exception ex)
+        {
+            (status, string type) = ex switch
+            {
+                ApiException api => (api.StatusCode, api.Type),
+                ArgumentException => (StatusCodes.Status422UnprocessableEntity, openAiErrors ? "invalid_request_error" : "Validation"),
+                _ when services.GetRequiredService<EmbeddingGemmaModel>().Status == EmbeddingGemmaModelStatus.Failed => (StatusCodes.Status503ServiceUnavailable, "model_unavailable"),
+                _ => (StatusCodes.Status500InternalServerError, "server_error"),
+            };
+            string message = ex is ArgumentException argument ? argument.Message.Split(" (Parameter")[0] : ex.Message;
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = status;
+                object error = openAiErrors
+                    ? new { error = new { message, type, code = status } }
+                    : new { error = message, error_type = type };
+                await context.Response.WriteAsJsonAsync(error, error.GetType(), s_json, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            services.GetRequiredService<ServerMetrics>().Record(endpoint, status, inputs, tokens, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context, EmbeddingServerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        long limit = options.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new ApiException(413, $"The request body has {context.Request.ContentLength} bytes; the limit is {limit}.");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, s_json, cancellationToken)
+                ?? throw new ApiException(422, "The request body is null.");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new ApiException(413, $"The request body is larger than the limit of {limit} bytes.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException(400, $"The request body is not valid JSON for this endpoint: {ex.Message}");
+        }
+    }
+
+    private static IReadOnlyList<string> ReadInputs(JsonElement element, string name, EmbeddingServerOptions options)
+    {
+        List<string> inputs;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                inputs = [element.GetString()!];
+                break;
+            case JsonValueKind.Array:
+                inputs = new List<string>(element.GetArrayLength());
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    inputs.Add(item.ValueKind switch
+                    {
+                        JsonValueKind.String => item.GetString()!,
+                        JsonValueKind.Number or JsonValueKind.Array => throw new ApiException(422, $"'{name}' holds token ids; send text instead."),
+                        _ => throw new ApiException(422, $"'{name}' must be a string or an array of strings."),
+                    });
+                }
+
+                break;
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                throw new ApiException(422, $"'{name}' is required.");
+            default:
+                throw new ApiException(422, $"'{name}' must be a string or an array of strings.");
+        }
+
+        if (inputs.Count == 0)
+        {
+            throw new ApiException(422, $"'{name}' is empty.");
+        }
+
+        if (inputs.Count > options.MaxInputs)
+        {
+            throw new ApiException(413, $"'{name}' has {inputs.Count} items; the limit is {options.MaxInputs} per request.");
+        }
+
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Length > options.MaxInputLength)
+            {
+                throw new ApiException(413, $"{name}[{i}] has {inputs[i].Length} characters; the limit is {options.MaxInputLength}.");
+            }
+        }
+
+        return inputs;
+    }
+
+    private static Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IServiceProvider services, IReadOnlyList<string> inputs, int? dimensions, string? promptName, CancellationToken cancellationToken)
+    {
+        if (dimensions is < 1)
+        {
+            throw new ApiException(422, $"dimensions must be at least 1 (was {dimensions}).");
+        }
+
+        var options = new EmbeddingGenerationOptions { Dimensions = dimensions };
+        if (promptName is not null)
+        {
+            options.AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = promptName };
+        }
+
+        return services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync(inputs, options, cancellationToken);
+    }
+
+    private static long TokenCount(GeneratedEmbeddings<Embedding<float>> embeddings) =>
+        embeddings.Usage?.InputTokenCount ?? 0;
+}

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SkEmbeddingGemma;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers EmbeddingGemma as the app's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>.</summary>
+/// <remarks>
+/// Each registration adds: the validated <see cref="EmbeddingGemmaServiceOptions"/> (checked at host start), one singleton
+/// <see cref="EmbeddingGemmaModel"/> that loads on first use (or at start with <see cref="EmbeddingGemmaServiceOptions.EagerLoad"/>),
+/// and a generator pipeline, <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and <see cref="IEmbeddingGenerator"/>, whose
+/// builder is returned so middleware chains: <c>.UseDistributedCache().UseLogging().UseOpenTelemetry()</c>.
+/// </remarks>
+public static class EmbeddingGemmaServiceCollectionExtensions
+{
+    /// <summary>Registers EmbeddingGemma configured in code.</summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configure">Sets the options, at least <see cref="EmbeddingGemmaServiceOptions.ModelPath"/> or <see cref="EmbeddingGemmaServiceOptions.ModelLocator"/>.</param>
+    /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
+    /// <returns>The pipeline's builder, to chain middleware.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGemma(
+        this IServiceCollection services, Action<EmbeddingGemmaServiceOptions> configure, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, serviceKey: null, configuration: null, configure, lifetime);
+    }
+
+    /// <summary>Registers EmbeddingGemma bound to a configuration section, usually <c>EmbeddingGemma</c>.</summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configuration">The section holding <c>ModelPath</c>, <c>Variant</c>, <c>Dimensions</c>, ...; validation messages name its keys.</param>
+    /// <param name="configure">Adjusts the bound options, such as setting a <see cref="EmbeddingGemmaServiceOptions.ModelLocator"/>; null for none.</param>
+    /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
+    /// <returns>The pipeline's builder, to chain middleware.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is null.</exception>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGemma(
+        this IServiceCollection services, IConfiguration configuration, Action<EmbeddingGemmaServiceOptions>? configure = null,
+        ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, serviceKey: null, configuration, configure, lifetime);
+    }
+
+    /// <summary>Registers EmbeddingGemma under a service key (several models, widths or default roles side by side).</summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="serviceKey">The key of the generator and of its <see cref="EmbeddingGemmaModel"/>.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
+    /// <returns>The pipeline's builder, to chain middleware.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="serviceKey"/> or <paramref name="configure"/> is null.</exception>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddKeyedEmbeddingGemma(
+        this IServiceCollection services, object serviceKey, Action<EmbeddingGemmaServiceOptions> configure,
+        ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, serviceKey, configuration: null, configure, lifetime);
+    }
+
+    /// <summary>Registers EmbeddingGemma under a service key, bound to a configuration section.</summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="serviceKey">The key of the generator and of its <see cref="EmbeddingGemmaModel"/>.</param>
+    /// <param name="configuration">The section holding the settings.</param>
+    /// <param name="configure">Adjusts the bound options; null for none.</param>
+    /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
+    /// <returns>The pipeline's builder, to chain middleware.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="serviceKey"/> or <paramref name="configuration"/> is null.</exception>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddKeyedEmbeddingGemma(
+        this IServiceCollection services, object serviceKey, IConfiguration configuration,
+        Action<EmbeddingGemmaServiceOptions>? configure = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, serviceKey, configuration, configure, lifetime);
+    }
+
+    internal static string GetOptionsName(object? serviceKey) =>
+        serviceKey is null ? Options.Options.DefaultName : $"{EmbeddingGemmaServiceOptions.SectionName}[{serviceKey}]";
+
+    private static EmbeddingGeneratorBuilder<string, Embedding<float>> AddCore(
+        IServiceCollection services, object? serviceKey, IConfiguration? configuration,
+        Action<EmbeddingGemmaServiceOptions>? configure, ServiceLifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        string optionsName = GetOptionsName(serviceKey);
+        string settingPrefix = configuration is IConfigurationSection section
+            ? section.Path + ":"
+            : (serviceKey is null ? EmbeddingGemmaServiceOptions.SectionName : optionsName) + ":";
+
+        OptionsBuilder<EmbeddingGemmaServiceOptions> options = services.AddOptions<EmbeddingGemmaServiceOptions>(optionsName);
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddSingleton<IValidateOptions<EmbeddingGemmaServiceOptions>>(new EmbeddingGemmaServiceOptionsValidator(optionsName, settingPrefix));
+        options.ValidateOnStart();
+
+        services.AddKeyedSingleton(serviceKey, (sp, _) => new EmbeddingGemmaModel(
+            sp.GetRequiredService<IOptionsMonitor<EmbeddingGemmaServiceOptions>>().Get(optionsName),
+            sp,
+            sp.GetService<ILogger<EmbeddingGemmaModel>>()));
+        services.AddSingleton(new EmbeddingGemmaRegistration(serviceKey));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmbeddingGemmaWarmupService>());
+
+        Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory =
+            sp => new LazyEmbeddingGemmaGenerator(sp.GetRequiredKeyedService<EmbeddingGemmaModel>(serviceKey));
+        return serviceKey is null
+            ? services.AddEmbeddingGenerator(factory, lifetime)
+            : services.AddKeyedEmbeddingGenerator(serviceKey, factory, lifetime);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using SkEmbeddingGemma.Extensions.Tests.Support;
+using SkEmbeddingGemma.Samples.EmbeddingServer;
+
+namespace SkEmbeddingGemma.Extensions.Tests.Server;
+
+/// <summary>The sample server on a real loopback port (Kestrel on 127.0.0.1:0), over the tiny model, with small limits.</summary>
+public sealed class EmbeddingServerFixture : IAsyncLifetime
+{
+    public const int MaxTokens = 64;
+
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>A generator with the server's settings, to compare against.</summary>
+    public EmbeddingGemmaGenerator Direct { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Direct = new EmbeddingGemmaGenerator(TinyModel.Directory, new EmbeddingGemmaGeneratorOptions { MaxTokens = MaxTokens });
+        _app = EmbeddingServerApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["EmbeddingGemma:ModelPath"] = TinyModel.Directory,
+                ["EmbeddingGemma:MaxTokens"] = MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["EmbeddingServer:MaxInputs"] = "8",
+                ["EmbeddingServer:MaxInputLength"] = "2000",
+                ["EmbeddingServer:MaxRequestBodyBytes"] = "16384",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Direct?.Dispose();
+    }
+}

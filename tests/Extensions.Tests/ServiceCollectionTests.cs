@@ -1,0 +1,225 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SkEmbeddingGemma.Extensions.Tests.Support;
+
+namespace SkEmbeddingGemma.Extensions.Tests;
+
+public sealed class ServiceCollectionTests
+{
+    [Fact]
+    public async Task AddEmbeddingGemma_registers_a_lazy_generator_equal_to_the_direct_one()
+    {
+        var services = new ServiceCollection();
+        services.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var model = provider.GetRequiredService<EmbeddingGemmaModel>();
+        Assert.NotNull(provider.GetRequiredService<IEmbeddingGenerator>());
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, model.Status);
+
+        // Metadata is answered before the load, without loading.
+        var before = generator.GetService<EmbeddingGeneratorMetadata>();
+        Assert.NotNull(before);
+        Assert.Equal(EmbeddingGemmaGenerator.ProviderName, before.ProviderName);
+        Assert.Equal(Path.GetFileName(TinyModel.Directory), before.DefaultModelId);
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, model.Status);
+
+        Embedding<float> viaDi = await generator.GenerateQueryEmbeddingAsync("a lazy model");
+        using var direct = new EmbeddingGemmaGenerator(TinyModel.Directory);
+        Embedding<float> expected = await direct.GenerateQueryEmbeddingAsync("a lazy model");
+        Assert.Equal(expected.Vector.ToArray(), viaDi.Vector.ToArray());
+
+        Assert.Equal(EmbeddingGemmaModelStatus.Loaded, model.Status);
+        var after = generator.GetService<EmbeddingGeneratorMetadata>();
+        Assert.Equal(TinyModel.Dimensions, after!.DefaultModelDimensions);
+        Assert.Same(model.Generator, generator.GetService<EmbeddingGemmaGenerator>());
+        Assert.Same(model, generator.GetService<EmbeddingGemmaModel>());
+    }
+
+    [Fact]
+    public async Task Concurrent_first_calls_load_the_model_once()
+    {
+        int located = 0;
+        var services = new ServiceCollection();
+        services.AddEmbeddingGemma(o => o.ModelLocator = async (sp, ct) =>
+        {
+            Interlocked.Increment(ref located);
+            await Task.Delay(50, ct);
+            return TinyModel.Directory;
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        Embedding<float>[] results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => generator.GenerateAsync($"text {i % 3}")));
+
+        Assert.Equal(1, located);
+        Assert.Equal(1, provider.GetRequiredService<EmbeddingGemmaModel>().LoadCount);
+        Assert.Equal(results[0].Vector.ToArray(), results[3].Vector.ToArray());
+        Assert.Equal(TinyModel.Directory, provider.GetRequiredService<EmbeddingGemmaModel>().ModelDirectory);
+    }
+
+    [Fact]
+    public async Task Configuration_section_binds_every_setting()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EmbeddingGemma:ModelPath"] = TinyModel.Directory,
+            ["EmbeddingGemma:Variant"] = "model",
+            ["EmbeddingGemma:ModelId"] = "tiny",
+            ["EmbeddingGemma:DefaultPromptName"] = "query",
+            ["EmbeddingGemma:Dimensions"] = "32",
+            ["EmbeddingGemma:IntraOpNumThreads"] = "1",
+            ["EmbeddingGemma:MaxBatchSize"] = "2",
+            ["EmbeddingGemma:MaxBatchTokens"] = "512",
+            ["EmbeddingGemma:MaxTokens"] = "128",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEmbeddingGemma(configuration.GetSection("EmbeddingGemma"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        GeneratedEmbeddings<Embedding<float>> result = await generator.GenerateAsync(["one", "two", "three"]);
+
+        using var direct = new EmbeddingGemmaGenerator(TinyModel.Directory);
+        GeneratedEmbeddings<Embedding<float>> expected = await direct.GenerateQueryEmbeddingsAsync(["one", "two", "three"], dimensions: 32);
+        Assert.All(result, e => Assert.Equal(32, e.Vector.Length));
+        Assert.All(result, e => Assert.Equal("tiny", e.ModelId));
+        for (int i = 0; i < 3; i++)
+        {
+            // Batches of 2 instead of 3 pad differently: equal up to float rounding.
+            float[] actual = result[i].Vector.ToArray();
+            Assert.All(expected[i].Vector.ToArray().Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5f));
+        }
+
+        EmbeddingGemmaServiceOptions options = provider.GetRequiredService<EmbeddingGemmaModel>().Options;
+        Assert.Equal((1, 2, 512, 128), (options.IntraOpNumThreads, options.MaxBatchSize, options.MaxBatchTokens, options.MaxTokens));
+    }
+
+    [Fact]
+    public async Task Bad_settings_fail_the_host_start_with_messages_naming_them()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EmbeddingGemma:ModelPath"] = "/no/such/model",
+            ["EmbeddingGemma:Dimensions"] = "0",
+            ["EmbeddingGemma:MaxBatchSize"] = "-1",
+            ["EmbeddingGemma:MaxTokens"] = "1",
+        });
+        builder.Services.AddEmbeddingGemma(builder.Configuration.GetSection("EmbeddingGemma"));
+        using IHost host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("EmbeddingGemma:ModelPath '/no/such/model' is not an existing folder.", error.Failures);
+        Assert.Contains("EmbeddingGemma:Dimensions must be at least 1 (was 0).", error.Failures);
+        Assert.Contains("EmbeddingGemma:MaxBatchSize must be at least 1 (was -1).", error.Failures);
+        Assert.Contains("EmbeddingGemma:MaxTokens must be at least 2 (was 1).", error.Failures);
+    }
+
+    [Fact]
+    public async Task Missing_model_path_is_reported_at_start()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeyedEmbeddingGemma("docs", o => o.Dimensions = 128);
+        using IHost host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(error.Failures, f => f.StartsWith("EmbeddingGemma[docs]:ModelPath is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Keyed_registrations_are_independent_models_with_their_own_defaults()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedEmbeddingGemma("small", o => { o.ModelPath = TinyModel.Directory; o.Dimensions = 16; });
+        services.AddKeyedEmbeddingGemma("docs", o => { o.ModelPath = TinyModel.Directory; o.DefaultPromptName = EmbeddingGemmaPromptNames.Document; });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var small = provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("small");
+        var docs = provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("docs");
+        Assert.Null(provider.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
+
+        Assert.Equal(16, (await small.GenerateAsync("text")).Vector.Length);
+        Embedding<float> doc = await docs.GenerateAsync("text");
+        Embedding<float> explicitDoc = await docs.GenerateDocumentEmbeddingAsync("text");
+        Assert.Equal(explicitDoc.Vector.ToArray(), doc.Vector.ToArray());
+        Assert.NotSame(provider.GetRequiredKeyedService<EmbeddingGemmaModel>("small"), provider.GetRequiredKeyedService<EmbeddingGemmaModel>("docs"));
+    }
+
+    [Fact]
+    public async Task EagerLoad_loads_while_the_host_starts_and_lazy_does_not()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddEmbeddingGemma(o => { o.ModelPath = TinyModel.Directory; o.EagerLoad = true; });
+        builder.Services.AddKeyedEmbeddingGemma("lazy", o => o.ModelPath = TinyModel.Directory);
+        using IHost host = builder.Build();
+
+        await host.StartAsync();
+        Assert.Equal(EmbeddingGemmaModelStatus.Loaded, host.Services.GetRequiredService<EmbeddingGemmaModel>().Status);
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, host.Services.GetRequiredKeyedService<EmbeddingGemmaModel>("lazy").Status);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Health_check_reports_not_loaded_loaded_and_failed()
+    {
+        string? path = null;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEmbeddingGemma(o => o.ModelLocator = (_, _) => Task.FromResult(path!));
+        services.AddHealthChecks().AddEmbeddingGemma();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        HealthReport notLoaded = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Degraded, notLoaded.Entries["embeddinggemma"].Status);
+        Assert.Contains("not loaded", notLoaded.Entries["embeddinggemma"].Description, StringComparison.Ordinal);
+
+        path = Path.Combine(Path.GetTempPath(), "skeg-missing-" + Guid.NewGuid().ToString("N"));
+        var loadError = await Assert.ThrowsAnyAsync<IOException>(() => generator.GenerateAsync("x"));
+        HealthReport failed = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, failed.Entries["embeddinggemma"].Status);
+        Assert.Contains(loadError.Message, failed.Entries["embeddinggemma"].Description, StringComparison.Ordinal);
+        Assert.Equal(EmbeddingGemmaModelStatus.Failed, provider.GetRequiredService<EmbeddingGemmaModel>().Status);
+
+        // The next call retries, and a fixed locator heals the registration.
+        path = TinyModel.Directory;
+        await generator.GenerateAsync("x");
+        HealthReport loaded = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, loaded.Entries["embeddinggemma"].Status);
+        Assert.Equal(TinyModel.Dimensions, loaded.Entries["embeddinggemma"].Data["dimensions"]);
+    }
+
+    [Fact]
+    public async Task Returned_builder_chains_Microsoft_Extensions_AI_middleware()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory)
+            .UseLogging()
+            .UseOpenTelemetry();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        Assert.NotNull(generator.GetService<OpenTelemetryEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.Equal(TinyModel.Dimensions, (await generator.GenerateQueryEmbeddingAsync("chained")).Vector.Length);
+    }
+
+    [Fact]
+    public void Null_arguments_are_rejected_by_name()
+    {
+        var services = new ServiceCollection();
+        Assert.Throws<ArgumentNullException>("services", () => EmbeddingGemmaServiceCollectionExtensions.AddEmbeddingGemma(null!, _ => { }));
+        Assert.Throws<ArgumentNullException>("configure", () => services.AddEmbeddingGemma((Action<EmbeddingGemmaServiceOptions>)null!));
+        Assert.Throws<ArgumentNullException>("configuration", () => services.AddEmbeddingGemma((IConfiguration)null!));
+        Assert.Throws<ArgumentNullException>("serviceKey", () => services.AddKeyedEmbeddingGemma(null!, _ => { }));
+        Assert.Throws<ArgumentNullException>("options", () => new EmbeddingGemmaModel(null!));
+        Assert.Throws<ArgumentNullException>("model", () => new EmbeddingGemmaHealthCheck(null!));
+    }
+}

@@ -1,0 +1,13 @@
+using SkEmbeddingGemma.TestSupport;
+
+namespace SkEmbeddingGemma.Extensions.Tests.Support;
+
+/// <summary>The project's tiny random-weight EmbeddingGemma (64 dimensions, real Gemma 3 tokenizer), built once per machine.</summary>
+public static class TinyModel
+{
+    private static readonly Lazy<string> s_directory = new(() => TestModels.EnsureTinyModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory));
+
+    public const int Dimensions = 64;
+
+    public static string Directory => s_directory.Value;
+}
