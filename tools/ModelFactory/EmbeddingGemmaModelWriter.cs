@@ -48,6 +48,11 @@ public static class EmbeddingGemmaModelWriter
             WriteGraph(onnxDirectory, "model_fp16", config, seed, float16: true);
         }
 
+        if (variants.HasFlag(ModelVariants.Int8))
+        {
+            WriteQuantized(onnxDirectory, config, seed, keepFloat: variants.HasFlag(ModelVariants.Float32));
+        }
+
         HuggingFaceMetadata.WriteAll(directory, config);
         if (tokenizerDirectory is not null)
         {
@@ -58,6 +63,29 @@ public static class EmbeddingGemmaModelWriter
                 {
                     File.Copy(source, Path.Combine(directory, name), overwrite: true);
                 }
+            }
+        }
+    }
+
+    // Int8 is quantized from the float32 graph; without Float32 that graph is a temporary file.
+    private static void WriteQuantized(string onnxDirectory, GemmaEncoderConfig config, int seed, bool keepFloat)
+    {
+        string baseName = keepFloat ? "model" : ".model_float_for_int8";
+        if (!keepFloat)
+        {
+            WriteGraph(onnxDirectory, baseName, config, seed, float16: false);
+        }
+
+        try
+        {
+            OnnxDynamicQuantizer.Quantize(Path.Combine(onnxDirectory, baseName + ".onnx"), Path.Combine(onnxDirectory, "model_quantized.onnx"));
+        }
+        finally
+        {
+            if (!keepFloat)
+            {
+                File.Delete(Path.Combine(onnxDirectory, baseName + ".onnx"));
+                File.Delete(Path.Combine(onnxDirectory, baseName + ".onnx_data"));
             }
         }
     }

@@ -15,4 +15,11 @@ public enum ModelVariants
     /// (computed in float32 inside); exists so consumers can test that they refuse it.
     /// </summary>
     Float16 = 2,
+
+    /// <summary>
+    /// <c>onnx/model_quantized.onnx</c> + <c>onnx/model_quantized.onnx_data</c>: the float32 graph run through
+    /// <see cref="OnnxDynamicQuantizer"/> (int8 weights, dynamically quantized activations); the float32 files are
+    /// written too only when <see cref="Float32"/> is also set.
+    /// </summary>
+    Int8 = 4,
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SkEmbeddingGemma.ModelFactory;
 
-// Usage: --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]
+// Usage: --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]
 string? size = null, output = null, tokenizer = null;
 int seed = 42;
 int? vocab = null;
@@ -17,6 +17,7 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--tokenizer": tokenizer = Value(); break;
         case "--fp16": variants |= ModelVariants.Float16; break;
+        case "--quantize": variants |= ModelVariants.Int8; break;
         case "--vocab": vocab = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
@@ -34,7 +35,7 @@ GemmaEncoderConfig? config = size switch
 };
 if (config is null || output is null)
 {
-    Console.Error.WriteLine("Usage: ModelFactory --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--vocab N]");
+    Console.Error.WriteLine("Usage: ModelFactory --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]");
     return 2;
 }
 
