@@ -425,6 +425,19 @@ int skf_hnsw_set_ef_construction(skf_index* index, int32_t ef_construction) {
     SKF_CATCH
 }
 
+int skf_hnsw_set_ef_search(skf_index* index, int32_t ef_search) {
+    SKF_TRY
+    require(index != nullptr && ef_search > 0, "invalid argument");
+    faiss::Index* idx = as_index(index);
+    if (auto* map = dynamic_cast<faiss::IndexIDMap*>(idx)) {
+        idx = map->index;
+    }
+    auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(idx);
+    require(hnsw != nullptr, "not an HNSW index");
+    hnsw->hnsw.efSearch = ef_search;
+    SKF_CATCH
+}
+
 int skf_write_index(const skf_index* index, const char* path) {
     SKF_TRY
     require(index != nullptr && path != nullptr, "null argument");

@@ -42,6 +42,9 @@ __attribute__((visibility("default"))) int skf_reconstruct(const skf_index* inde
 // Copies the ids stored in the index (IDMap or IVF indexes). With capacity too small, only *count is set.
 __attribute__((visibility("default"))) int skf_get_ids(const skf_index* index, int64_t* ids, int64_t capacity, int64_t* count);
 __attribute__((visibility("default"))) int skf_hnsw_set_ef_construction(skf_index* index, int32_t ef_construction);
+// Sets the index's default efSearch. FAISS 1.7.3 sizes HNSW's candidate queue from this member even when
+// SearchParametersHNSW carries another efSearch, so set it (under a writer lock) rather than relying on parameters.
+__attribute__((visibility("default"))) int skf_hnsw_set_ef_search(skf_index* index, int32_t ef_search);
 __attribute__((visibility("default"))) int skf_write_index(const skf_index* index, const char* path);
 __attribute__((visibility("default"))) int skf_read_index(const char* path, skf_index** out);
 __attribute__((visibility("default"))) int skf_set_omp_threads(int32_t n);

@@ -105,8 +105,8 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
         }
         else
         {
-            throw new NotSupportedException(
-                $"The filter comparison '{binary}' does not compare a data or key property of the record; the FAISS connector can't translate it.");
+            // Name the side that is neither a property nor a value (e.g. arithmetic over a property).
+            throw Unsupported(ReferencesParameter(binary.Left) ? binary.Left : binary.Right);
         }
 
         if (binary.NodeType is ExpressionType.Equal or ExpressionType.NotEqual)
@@ -121,6 +121,13 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
 
     private void TranslateMethodCall(MethodCallExpression call)
     {
+        if (call is { Method.Name: nameof(Equals), Object: { } target, Arguments: [var argument] })
+        {
+            // r.Key.Equals(value) is r.Key == value.
+            TranslateComparison(Expression.MakeBinary(ExpressionType.Equal, StripConvert(target), StripConvert(argument), liftToNull: false, method: null));
+            return;
+        }
+
         if (TryMatchContains(call, out Expression? source, out Expression? item))
         {
             if (TryBindStripped(source, out PropertyModel? collectionProperty))
@@ -162,6 +169,9 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
         throw Unsupported(call);
     }
 
+    private static Expression StripConvert(Expression expression)
+        => expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert ? StripConvert(convert.Operand) : expression;
+
     private bool TryBindStripped(Expression expression, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PropertyModel? property)
     {
         while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
@@ -194,7 +204,9 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
             default:
                 if (!ReferencesParameter(expression))
                 {
-                    return Expression.Lambda(expression).Compile().DynamicInvoke();
+                    // A computation over captured values only (e.g. list[0]): evaluate it on the client.
+                    Expression inlined = new ParameterInliner().Visit(expression);
+                    return Expression.Lambda(inlined).Compile().DynamicInvoke();
                 }
 
                 throw Unsupported(expression);
@@ -233,8 +245,14 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
 
         protected override Expression VisitExtension(Expression node)
         {
-            Found = true;
+            Found |= node is not QueryParameterExpression;
             return node;
         }
+    }
+
+    private sealed class ParameterInliner : ExpressionVisitor
+    {
+        protected override Expression VisitExtension(Expression node)
+            => node is QueryParameterExpression parameter ? Expression.Constant(parameter.Value, parameter.Type) : base.VisitExtension(node);
     }
 }

@@ -300,6 +300,11 @@ internal sealed class FaissIndexState : IDisposable
                 return;
             }
 
+            if (_kind == IndexKind.Hnsw && !index.SupportsRemove)
+            {
+                index.SetHnswEfSearch(_options.HnswEfSearch);
+            }
+
             _index = index;
             _ivfTrainedOn = 0;
         }
@@ -343,6 +348,7 @@ internal sealed class FaissIndexState : IDisposable
         if (_kind == IndexKind.Hnsw)
         {
             index.SetHnswEfConstruction(_options.HnswEfConstruction);
+            index.SetHnswEfSearch(_options.HnswEfSearch);
         }
 
         if (!index.IsTrained && training is not null && training.Length > 0)

@@ -13,6 +13,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// </summary>
 internal sealed class FaissRecordTable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_catalogReady = new();
     private readonly string _connectionString;
     private readonly CollectionModel _model;
     private readonly string _table;
@@ -48,19 +49,27 @@ internal sealed class FaissRecordTable
         using SqliteCommand pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=60000;";
         pragma.ExecuteNonQuery();
+        EnsureCatalog(connection);
         return connection;
     }
 
     internal SqliteConnection Open() => Open(_connectionString);
 
-    internal static void EnsureCatalog(SqliteConnection connection)
-        => Execute(connection, null,
+    private static void EnsureCatalog(SqliteConnection connection)
+    {
+        if (s_catalogReady.ContainsKey(connection.ConnectionString))
+        {
+            return;
+        }
+
+        Execute(connection, null,
             $"CREATE TABLE IF NOT EXISTS {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ("
             + "name TEXT PRIMARY KEY, dimensions INTEGER NOT NULL, distance TEXT NOT NULL, index_kind TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)");
+        s_catalogReady.TryAdd(connection.ConnectionString, true);
+    }
 
     internal static List<string> ListCollections(SqliteConnection connection)
     {
-        EnsureCatalog(connection);
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = $"SELECT name FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ORDER BY name";
         using SqliteDataReader reader = command.ExecuteReader();
@@ -75,7 +84,6 @@ internal sealed class FaissRecordTable
 
     internal static void DropCollection(SqliteConnection connection, string name)
     {
-        EnsureCatalog(connection);
         using SqliteTransaction transaction = connection.BeginTransaction();
         Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
         Execute(connection, transaction, $"DELETE FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name", ("@name", name));
@@ -87,7 +95,6 @@ internal sealed class FaissRecordTable
     /// <summary>Creates the table and catalog row if missing; an existing collection must have the same vector settings.</summary>
     internal void Create(SqliteConnection connection, int dimensions, string distance, string indexKind)
     {
-        EnsureCatalog(connection);
         using SqliteTransaction transaction = connection.BeginTransaction();
         using (SqliteCommand existing = connection.CreateCommand())
         {
@@ -134,7 +141,6 @@ internal sealed class FaissRecordTable
     /// <summary>Reads the collection's version; <see langword="null"/> when the collection doesn't exist.</summary>
     internal long? ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {
-        EnsureCatalog(connection);
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"SELECT version FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";

@@ -200,6 +200,10 @@ internal sealed unsafe class FaissIndex : IDisposable
     public void SetHnswEfConstruction(int efConstruction)
         => FaissNative.Check(FaissNative.HnswSetEfConstruction(_handle, efConstruction), "hnsw_set_ef_construction");
 
+    /// <summary>Sets HNSW's default <c>efSearch</c> (FAISS 1.7.3 bounds the search queue by it).</summary>
+    public void SetHnswEfSearch(int efSearch)
+        => FaissNative.Check(FaissNative.HnswSetEfSearch(_handle, efSearch), "hnsw_set_ef_search");
+
     /// <summary>Writes the index with <c>faiss::write_index</c>.</summary>
     public void Write(string path)
     {

@@ -65,6 +65,9 @@ internal static unsafe partial class FaissNative
     [LibraryImport(LibraryName, EntryPoint = "skf_hnsw_set_ef_construction")]
     internal static partial int HnswSetEfConstruction(FaissIndexHandle index, int efConstruction);
 
+    [LibraryImport(LibraryName, EntryPoint = "skf_hnsw_set_ef_search")]
+    internal static partial int HnswSetEfSearch(FaissIndexHandle index, int efSearch);
+
     [LibraryImport(LibraryName, EntryPoint = "skf_write_index", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int WriteIndex(FaissIndexHandle index, string path);
 
