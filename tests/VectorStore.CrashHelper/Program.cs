@@ -28,10 +28,11 @@ while (true)
     var records = new List<Dictionary<string, object?>>();
     for (int i = 0; i < batch; i++, next++)
     {
+        var random = new Random((int)next);
         var vector = new float[8];
         for (int d = 0; d < 8; d++)
         {
-            vector[d] = (float)Math.Sin(next * 0.37 + d);
+            vector[d] = (float)(random.NextDouble() * 2 - 1);
         }
 
         records.Add(new() { ["Id"] = next, ["Text"] = $"record {next}", ["Vector"] = vector });
