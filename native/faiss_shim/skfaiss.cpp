@@ -29,9 +29,30 @@
 #include <string>
 #include <vector>
 
+#include <cstdlib>
+#include <mutex>
+
+extern "C" {
+// From the statically linked OpenBLAS.
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+}
+
 namespace {
 
 thread_local std::string g_last_error;
+
+// One thread pool: OpenMP (FAISS). See skf_set_blas_threads. Run on first use, not from a load-time constructor:
+// OpenBLAS's own initialization must have run first.
+std::once_flag g_blas_once;
+
+void configure_blas_once() {
+    std::call_once(g_blas_once, [] {
+        if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) {
+            openblas_set_num_threads(1);
+        }
+    });
+}
 
 void set_error(const char* message) {
     g_last_error = message != nullptr ? message : "unknown error";
@@ -227,6 +248,7 @@ int skf_version(int* major, int* minor, int* patch) {
 
 int skf_index_factory(int32_t d, const char* description, int32_t metric, skf_index** out) {
     SKF_TRY
+    configure_blas_once();
     require(out != nullptr && description != nullptr, "null argument");
     require(d > 0, "dimension must be positive");
     require(metric == SKF_METRIC_INNER_PRODUCT || metric == SKF_METRIC_L2, "unknown metric");
@@ -276,6 +298,7 @@ int skf_is_trained(const skf_index* index, int32_t* out) {
 
 int skf_train(skf_index* index, int64_t n, const float* x) {
     SKF_TRY
+    configure_blas_once();
     require(index != nullptr && (x != nullptr || n == 0) && n >= 0, "invalid argument");
     as_index(index)->train(n, x);
     SKF_CATCH
@@ -283,6 +306,7 @@ int skf_train(skf_index* index, int64_t n, const float* x) {
 
 int skf_add_with_ids(skf_index* index, int64_t n, const float* x, const int64_t* ids) {
     SKF_TRY
+    configure_blas_once();
     require(index != nullptr && n >= 0 && (n == 0 || (x != nullptr && ids != nullptr)), "invalid argument");
     if (n > 0) {
         as_index(index)->add_with_ids(n, x, reinterpret_cast<const faiss::Index::idx_t*>(ids));
@@ -317,6 +341,7 @@ int skf_search(
         const int64_t* selector_ids, int64_t selector_count, int32_t selector_exclude, int32_t ef_search,
         int32_t nprobe) {
     SKF_TRY
+    configure_blas_once();
     require(index != nullptr && n >= 0 && k > 0, "invalid argument");
     require(n == 0 || (x != nullptr && distances != nullptr && labels != nullptr), "null buffer");
     require(selector_count >= 0 && (selector_count == 0 || selector_ids != nullptr), "invalid selector");
@@ -447,6 +472,7 @@ int skf_write_index(const skf_index* index, const char* path) {
 
 int skf_read_index(const char* path, skf_index** out) {
     SKF_TRY
+    configure_blas_once();
     require(path != nullptr && out != nullptr, "null argument");
     *out = nullptr;
     *out = reinterpret_cast<skf_index*>(faiss::read_index(path));
@@ -464,6 +490,18 @@ int skf_get_omp_threads(int32_t* out) {
     SKF_TRY
     require(out != nullptr, "null argument");
     *out = omp_get_max_threads();
+    SKF_CATCH
+}
+
+int skf_set_blas_threads(int32_t n, int32_t* current) {
+    SKF_TRY
+    configure_blas_once();
+    if (n > 0) {
+        openblas_set_num_threads(n);
+    }
+    if (current != nullptr) {
+        *current = openblas_get_num_threads();
+    }
     SKF_CATCH
 }
 

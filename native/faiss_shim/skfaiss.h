@@ -49,6 +49,10 @@ __attribute__((visibility("default"))) int skf_write_index(const skf_index* inde
 __attribute__((visibility("default"))) int skf_read_index(const char* path, skf_index** out);
 __attribute__((visibility("default"))) int skf_set_omp_threads(int32_t n);
 __attribute__((visibility("default"))) int skf_get_omp_threads(int32_t* out);
+// OpenBLAS keeps its own spinning thread pool, which fights OpenMP's for cores (100x slower single queries measured
+// on 2 cores). The shim therefore sets OpenBLAS to 1 thread when loaded, unless OPENBLAS_NUM_THREADS is set; FAISS
+// parallelizes with OpenMP. This restores a BLAS pool size (0 or less: leave as is and only report it).
+__attribute__((visibility("default"))) int skf_set_blas_threads(int32_t n, int32_t* current);
 
 #ifdef __cplusplus
 }

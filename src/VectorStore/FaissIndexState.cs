@@ -28,6 +28,7 @@ internal sealed class FaissIndexState : IDisposable
     private int _unsavedChanges;
     private long _ivfTrainedOn;
     private bool _disposed;
+    private int _disposeStarted;
     private bool _rebuildPending;
 
     internal FaissIndexState(FaissRecordTable table, string indexPath, int dimensions, string distance, string indexKind, FaissCollectionOptions options)
@@ -195,14 +196,14 @@ internal sealed class FaissIndexState : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         _lock.EnterWriteLock();
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             _disposed = true;
             if (_index is not null && _unsavedChanges > 0)
             {
