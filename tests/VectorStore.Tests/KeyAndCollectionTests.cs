@@ -154,6 +154,28 @@ public sealed class KeyAndCollectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_is_idempotent_and_saves_the_index()
+    {
+        var collection = _store.GetCollection<int, Record<int>>("disposed");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(new Record<int> { Key = 1, Vector = [1, 2, 3] });
+        Assert.False(File.Exists(collection.IndexPath));
+        collection.Dispose();
+        collection.Dispose();
+        Assert.True(File.Exists(collection.IndexPath));
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(async () => await collection.SearchAsync(new float[] { 1, 2, 3 }, 1).ToListAsync());
+    }
+
+    [Fact]
+    public void Resolver_prefers_the_avx2_build_when_present_and_supported()
+    {
+        Assert.Equal(new Version(1, 7, 3), Interop.FaissIndex.NativeVersion);
+        string loaded = Interop.FaissLibraryResolver.LoadedFrom!;
+        bool avx2Present = File.Exists(Path.Combine(Path.GetDirectoryName(loaded)!, "libskfaiss_avx2.so"));
+        Assert.Equal(avx2Present && System.Runtime.Intrinsics.X86.Avx2.IsSupported, loaded.EndsWith("libskfaiss_avx2.so", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Metadata_services()
     {
         var collection = _store.GetCollection<int, Record<int>>("meta");
