@@ -4,11 +4,12 @@ using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
-// Usage: FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no]
+// Usage: FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no] [indexes=IDMap,Flat;IDMap,SQ8;IDMap,HNSW32]
 int n = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 int d = args.Length > 1 ? int.Parse(args[1]) : 768;
 int nq = args.Length > 2 ? int.Parse(args[2]) : 200;
 bool connector = args.Length <= 3 || args[3] != "no";
+string[] descriptions = args.Length > 4 ? args[4].Split(';') : ["IDMap,Flat", "IDMap,SQ8", "IDMap,HNSW32"];
 string dir = Path.Combine(Path.GetTempPath(), "faissbench-" + Environment.ProcessId);
 Directory.CreateDirectory(dir);
 Console.WriteLine($"n={n} d={d} queries={nq} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} FAISS {FaissIndex.NativeVersion} ({FaissLibraryResolver.LoadedFrom})");
@@ -40,7 +41,7 @@ scan.Sort();
 Console.WriteLine($"C# TensorPrimitives scan (all cores)  {scan[scan.Count / 2],8:F3} ms  ({(double)n * d * 4 / 1e6 / scan[scan.Count / 2]:F1} GB/s)");
 
 var files = new List<string>();
-foreach (string description in new[] { "IDMap,Flat", "IDMap,SQ8", "IDMap,HNSW32" })
+foreach (string description in descriptions)
 {
     var sw = Stopwatch.StartNew();
     using FaissIndex index = FaissIndex.Create(d, description, innerProduct: true);

@@ -158,6 +158,10 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
+    /// <exception cref="NotSupportedException">The filter uses an unsupported construct.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
     public override async IAsyncEnumerable<TRecord> GetAsync(
         Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -172,10 +176,10 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         var order = new StringBuilder("ORDER BY ");
         foreach (FilteredRecordRetrievalOptions<TRecord>.OrderByDefinition.SortInfo sort in options.OrderBy?.Invoke(new()).Values ?? [])
         {
-            order.Append(FaissRecordTable.Column(_model.GetDataOrKeyProperty(sort.PropertySelector))).Append(sort.Ascending ? " ASC, " : " DESC, ");
+            order.Append("t.").Append(FaissRecordTable.Column(_model.GetDataOrKeyProperty(sort.PropertySelector))).Append(sort.Ascending ? " ASC, " : " DESC, ");
         }
 
-        order.Append(FaissConstants.IdColumn).Append(" LIMIT ").Append(top).Append(" OFFSET ").Append(options.Skip);
+        order.Append("t.").Append(FaissConstants.IdColumn).Append(" LIMIT ").Append(top).Append(" OFFSET ").Append(options.Skip);
         await Task.Yield();
         List<(long Id, object Record)> rows = Run("Get", () =>
         {
@@ -196,6 +200,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -222,6 +228,9 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="records"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A record is <see langword="null"/>, has no key or vector, or a vector has the wrong dimension.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
     public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -271,6 +280,10 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="searchValue"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
+    /// <exception cref="NotSupportedException">The filter uses an unsupported construct, the input type can't be embedded, or vectors were requested for generated embeddings.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
         TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -280,10 +293,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
         bool includeVectors = CheckIncludeVectors(options.IncludeVectors);
         VectorPropertyModel vectorProperty = _model.GetVectorPropertyOrSingle(options);
-#pragma warning disable CS0618 // Filter (legacy FilterClause-based filtering) is not supported, only the LINQ filter.
         (string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters)? filter =
             options.Filter is null ? null : FaissFilterTranslator.Translate(options.Filter, _model);
-#pragma warning restore CS0618
 
         float[] query = await GetQueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
         CheckDimensions(query, "search vector");

@@ -8,7 +8,8 @@ using Microsoft.Extensions.VectorData.ProviderServices;
 namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
-/// The SQLite side of a collection: one table per collection holding keys, data and vectors (the source of truth),
+/// The SQLite side of a collection (the source of truth): table <c>c_{name}</c> holds keys and data, table
+/// <c>v_{name}</c> the vectors (apart, so filter scans don't read 3 KB of vector per row), both keyed by the FAISS id;
 /// plus a row in the catalog table with the collection's settings and a version bumped by every write.
 /// </summary>
 internal sealed class FaissRecordTable
@@ -17,6 +18,7 @@ internal sealed class FaissRecordTable
     private readonly string _connectionString;
     private readonly CollectionModel _model;
     private readonly string _table;
+    private readonly string _vectorTable;
     private readonly string _selectColumnsWithoutVector;
     private readonly string _selectColumnsWithVector;
 
@@ -26,15 +28,27 @@ internal sealed class FaissRecordTable
         CollectionName = collectionName;
         _model = model;
         _table = FaissColumnMapping.Quote("c_" + collectionName);
-        var columns = new StringBuilder(FaissConstants.IdColumn).Append(", ").Append(Column(_model.KeyProperty));
-        foreach (DataPropertyModel data in _model.DataProperties)
+        _vectorTable = FaissColumnMapping.Quote("v_" + collectionName);
+        foreach (PropertyModel property in _model.Properties)
         {
-            columns.Append(", ").Append(Column(data));
+            if (property.StorageName is FaissConstants.IdColumn or VectorColumn)
+            {
+                throw new NotSupportedException($"The storage name '{property.StorageName}' of property '{property.ModelName}' is reserved by the FAISS connector.");
+            }
         }
 
-        _selectColumnsWithoutVector = columns.ToString();
-        _selectColumnsWithVector = _selectColumnsWithoutVector + ", " + Column(_model.VectorProperty);
+        var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
+        foreach (DataPropertyModel data in _model.DataProperties)
+        {
+            columns.Append(", t.").Append(Column(data));
+        }
+
+        _selectColumnsWithoutVector = columns.ToString() + " FROM " + _table + " AS t";
+        _selectColumnsWithVector = columns.ToString() + ", v." + VectorColumn + " FROM " + _table + " AS t LEFT JOIN " + _vectorTable
+            + " AS v ON v." + FaissConstants.IdColumn + " = t." + FaissConstants.IdColumn;
     }
+
+    private const string VectorColumn = "_vector";
 
     internal string CollectionName { get; }
 
@@ -86,6 +100,7 @@ internal sealed class FaissRecordTable
     {
         using SqliteTransaction transaction = connection.BeginTransaction();
         Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
+        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
         Execute(connection, transaction, $"DELETE FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name", ("@name", name));
         transaction.Commit();
     }
@@ -122,8 +137,10 @@ internal sealed class FaissRecordTable
             ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
         }
 
-        ddl.Append(", ").Append(Column(_model.VectorProperty)).Append(" BLOB)");
+        ddl.Append(')');
         Execute(connection, transaction, ddl.ToString());
+        Execute(connection, transaction,
+            $"CREATE TABLE IF NOT EXISTS {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
         foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
         {
             Execute(connection, transaction,
@@ -181,6 +198,16 @@ internal sealed class FaissRecordTable
             }
         }
 
+        using SqliteCommand vectors = connection.CreateCommand();
+        vectors.Transaction = transaction;
+        vectors.CommandText = $"DELETE FROM {_vectorTable} WHERE {FaissConstants.IdColumn} = @id";
+        SqliteParameter id = vectors.Parameters.Add("@id", SqliteType.Integer);
+        foreach (long fid in removed)
+        {
+            id.Value = fid;
+            vectors.ExecuteNonQuery();
+        }
+
         return removed;
     }
 
@@ -191,10 +218,14 @@ internal sealed class FaissRecordTable
         columns.AddRange(_model.DataProperties);
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {_table} ({string.Join(", ", columns.Select(Column))}, {Column(_model.VectorProperty)}) "
-            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))}, @vector) RETURNING {FaissConstants.IdColumn}";
+        command.CommandText = $"INSERT INTO {_table} ({string.Join(", ", columns.Select(Column))}) "
+            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))}) RETURNING {FaissConstants.IdColumn}";
         var parameters = columns.Select((_, i) => command.Parameters.Add("@p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text)).ToArray();
-        SqliteParameter vectorParameter = command.Parameters.Add("@vector", SqliteType.Blob);
+        using SqliteCommand vectorCommand = connection.CreateCommand();
+        vectorCommand.Transaction = transaction;
+        vectorCommand.CommandText = $"INSERT INTO {_vectorTable} ({FaissConstants.IdColumn}, {VectorColumn}) VALUES (@id, @vector)";
+        SqliteParameter idParameter = vectorCommand.Parameters.Add("@id", SqliteType.Integer);
+        SqliteParameter vectorParameter = vectorCommand.Parameters.Add("@vector", SqliteType.Blob);
         var ids = new long[records.Count];
         for (int r = 0; r < records.Count; r++)
         {
@@ -205,8 +236,10 @@ internal sealed class FaissRecordTable
                 parameters[c].Value = db;
             }
 
-            vectorParameter.Value = FaissColumnMapping.VectorToBlob(vectors[r]);
             ids[r] = (long)command.ExecuteScalar()!;
+            idParameter.Value = ids[r];
+            vectorParameter.Value = FaissColumnMapping.VectorToBlob(vectors[r]);
+            vectorCommand.ExecuteNonQuery();
         }
 
         return ids;
@@ -233,7 +266,7 @@ internal sealed class FaissRecordTable
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {FaissConstants.IdColumn}, {Column(_model.VectorProperty)} FROM {_table} ORDER BY {FaissConstants.IdColumn}";
+        command.CommandText = $"SELECT {FaissConstants.IdColumn}, {VectorColumn} FROM {_vectorTable} ORDER BY {FaissConstants.IdColumn}";
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -269,7 +302,7 @@ internal sealed class FaissRecordTable
         {
             var chunk = keys.Skip(start).Take(500).Select(k => FaissColumnMapping.ToDb(k, _model.KeyProperty.Type)).ToList();
             var names = chunk.Select((_, i) => new KeyValuePair<string, object>("@k" + i.ToString(CultureInfo.InvariantCulture), chunk[i])).ToList();
-            results.AddRange(Read(connection, $"{Column(_model.KeyProperty)} IN ({string.Join(", ", names.Select(n => n.Key))})", names, null, includeVectors, create));
+            results.AddRange(Read(connection, $"t.{Column(_model.KeyProperty)} IN ({string.Join(", ", names.Select(n => n.Key))})", names, null, includeVectors, create));
         }
 
         return results;
@@ -282,7 +315,7 @@ internal sealed class FaissRecordTable
         for (int start = 0; start < ids.Count; start += 500)
         {
             string list = string.Join(", ", ids.Skip(start).Take(500).Select(i => i.ToString(CultureInfo.InvariantCulture)));
-            foreach ((long id, object record) in Read(connection, $"{FaissConstants.IdColumn} IN ({list})", [], null, includeVectors, create))
+            foreach ((long id, object record) in Read(connection, $"t.{FaissConstants.IdColumn} IN ({list})", [], null, includeVectors, create))
             {
                 results[id] = record;
             }
@@ -296,7 +329,7 @@ internal sealed class FaissRecordTable
         SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters, string? orderByLimit, bool includeVectors, Func<object> create)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT {(includeVectors ? _selectColumnsWithVector : _selectColumnsWithoutVector)} FROM {_table} WHERE {where} {orderByLimit}";
+        command.CommandText = $"SELECT {(includeVectors ? _selectColumnsWithVector : _selectColumnsWithoutVector)} WHERE {where} {orderByLimit}";
         AddParameters(command, parameters);
         using SqliteDataReader reader = command.ExecuteReader();
         var results = new List<(long, object)>();
