@@ -1,0 +1,59 @@
+// SkEmbeddingGemma FAISS shim: a small extern "C" surface over FAISS's C++ API.
+// Every function returns 0 on success and a negative error code on failure; the message of the last failure on the
+// calling thread is available through skf_last_error.
+#pragma once
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SKF_OK 0
+#define SKF_ERR_FAISS -1      // faiss::FaissException
+#define SKF_ERR_STD -2        // std::exception
+#define SKF_ERR_UNKNOWN -3    // anything else
+#define SKF_ERR_ARGUMENT -4   // invalid argument detected by the shim
+#define SKF_ERR_BAD_ALLOC -5  // std::bad_alloc
+
+#define SKF_METRIC_INNER_PRODUCT 0
+#define SKF_METRIC_L2 1
+
+typedef struct skf_index skf_index;
+
+__attribute__((visibility("default"))) const char* skf_last_error(void);
+__attribute__((visibility("default"))) int skf_version(int* major, int* minor, int* patch);
+__attribute__((visibility("default"))) int skf_index_factory(int32_t d, const char* description, int32_t metric, skf_index** out);
+__attribute__((visibility("default"))) void skf_free(skf_index* index);
+__attribute__((visibility("default"))) int skf_dimension(const skf_index* index, int32_t* out);
+__attribute__((visibility("default"))) int skf_metric(const skf_index* index, int32_t* out);
+__attribute__((visibility("default"))) int skf_ntotal(const skf_index* index, int64_t* out);
+__attribute__((visibility("default"))) int skf_is_trained(const skf_index* index, int32_t* out);
+__attribute__((visibility("default"))) int skf_train(skf_index* index, int64_t n, const float* x);
+__attribute__((visibility("default"))) int skf_add_with_ids(skf_index* index, int64_t n, const float* x, const int64_t* ids);
+__attribute__((visibility("default"))) int skf_remove_ids(skf_index* index, int64_t n, const int64_t* ids, int64_t* removed);
+__attribute__((visibility("default"))) int skf_supports_remove(const skf_index* index, int32_t* out);
+// Searches n queries for the k nearest neighbours. When selector_ids is not null, only those ids are considered
+// (or, with selector_exclude != 0, all ids but those). ef_search (HNSW) and nprobe (IVF) are ignored when <= 0.
+__attribute__((visibility("default"))) int skf_search(
+    const skf_index* index, int64_t n, const float* x, int64_t k, float* distances, int64_t* labels,
+    const int64_t* selector_ids, int64_t selector_count, int32_t selector_exclude, int32_t ef_search, int32_t nprobe);
+__attribute__((visibility("default"))) int skf_reconstruct(const skf_index* index, int64_t id, float* out);
+// Copies the ids stored in the index (IDMap or IVF indexes). With capacity too small, only *count is set.
+__attribute__((visibility("default"))) int skf_get_ids(const skf_index* index, int64_t* ids, int64_t capacity, int64_t* count);
+__attribute__((visibility("default"))) int skf_hnsw_set_ef_construction(skf_index* index, int32_t ef_construction);
+// Sets the index's default efSearch. FAISS 1.7.3 sizes HNSW's candidate queue from this member even when
+// SearchParametersHNSW carries another efSearch, so set it (under a writer lock) rather than relying on parameters.
+__attribute__((visibility("default"))) int skf_hnsw_set_ef_search(skf_index* index, int32_t ef_search);
+__attribute__((visibility("default"))) int skf_write_index(const skf_index* index, const char* path);
+__attribute__((visibility("default"))) int skf_read_index(const char* path, skf_index** out);
+__attribute__((visibility("default"))) int skf_set_omp_threads(int32_t n);
+__attribute__((visibility("default"))) int skf_get_omp_threads(int32_t* out);
+// OpenBLAS keeps its own spinning thread pool, which fights OpenMP's for cores (100x slower single queries measured
+// on 2 cores). The shim therefore sets OpenBLAS to 1 thread when loaded, unless OPENBLAS_NUM_THREADS is set; FAISS
+// parallelizes with OpenMP. This restores a BLAS pool size (0 or less: leave as is and only report it).
+__attribute__((visibility("default"))) int skf_set_blas_threads(int32_t n, int32_t* current);
+
+#ifdef __cplusplus
+}
+#endif

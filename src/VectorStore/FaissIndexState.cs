@@ -1,0 +1,436 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.VectorData;
+using SkEmbeddingGemma.VectorData.Faiss.Interop;
+
+namespace SkEmbeddingGemma.VectorData.Faiss;
+
+/// <summary>
+/// The FAISS index of one collection, derived from its SQLite table: loaded from the snapshot file (or rebuilt),
+/// reconciled with the table whenever the collection's version moved (another instance or process wrote), kept in
+/// step by this instance's writes, and snapshotted with write-to-temp plus atomic rename. HNSW can't remove vectors,
+/// so removed ids become tombstones excluded at search and dropped when the index is rebuilt.
+/// Readers run concurrently; writers are exclusive (<see cref="ReaderWriterLockSlim"/>).
+/// </summary>
+internal sealed class FaissIndexState : IDisposable
+{
+    private const int AddChunk = 4096;
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly FaissRecordTable _table;
+    private readonly FaissCollectionOptions _options;
+    private readonly int _dimensions;
+    private readonly bool _innerProduct;
+    private readonly bool _normalize;
+    private readonly string _kind;
+    private readonly HashSet<long> _tombstones = [];
+    private FaissIndex? _index;
+    private long _version = -1;
+    private int _unsavedChanges;
+    private long _ivfTrainedOn;
+    private bool _disposed;
+    private int _disposeStarted;
+    private bool _rebuildPending;
+
+    internal FaissIndexState(FaissRecordTable table, string indexPath, int dimensions, string distance, string indexKind, FaissCollectionOptions options)
+    {
+        _table = table;
+        IndexPath = indexPath;
+        _dimensions = dimensions;
+        _options = options;
+        _innerProduct = distance != DistanceFunction.EuclideanSquaredDistance;
+        _normalize = distance == DistanceFunction.CosineSimilarity;
+        _kind = indexKind;
+    }
+
+    internal string IndexPath { get; }
+
+    internal bool Normalize => _normalize;
+
+    /// <summary>Runs <paramref name="search"/> on an index that reflects the table (loading or reconciling first if needed).</summary>
+    internal T Read<T>(SqliteConnection connection, Func<FaissIndex?, IReadOnlyCollection<long>, T> search)
+    {
+        long version = _table.ReadVersion(connection, null) ?? throw _table.MissingCollection();
+        _lock.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_version == version)
+            {
+                return search(_index, _tombstones);
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            SyncLocked(connection);
+            return search(_index, _tombstones);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Runs a SQLite write transaction, then applies its effect (removed and added ids) to the index. The transaction
+    /// returns what to apply; if another writer moved the version in between, the index is reconciled lazily instead.
+    /// </summary>
+    internal void Write(SqliteConnection connection, Func<SqliteTransaction, (IReadOnlyList<long> Removed, long[] Added, IReadOnlyList<float[]> Vectors)> write)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SyncLocked(connection);
+            long newVersion;
+            (IReadOnlyList<long> removed, long[] added, IReadOnlyList<float[]> vectors) change;
+            using (SqliteTransaction transaction = connection.BeginTransaction())
+            {
+                long before = _table.ReadVersion(connection, transaction) ?? throw _table.MissingCollection();
+                change = write(transaction);
+                newVersion = _table.BumpVersion(connection, transaction);
+                transaction.Commit();
+                if (before != _version)
+                {
+                    _version = -1;
+                    return;
+                }
+            }
+
+            try
+            {
+                Remove(change.removed);
+                Add(change.added, change.vectors);
+                _version = newVersion;
+                _unsavedChanges += change.removed.Count + change.added.Length;
+                if (NeedsIvfRetrain(_index?.Count ?? 0))
+                {
+                    // Trained on a small first batch: retrain on everything at next use.
+                    DropIndexLocked();
+                    _rebuildPending = true;
+                    return;
+                }
+
+                if (_unsavedChanges >= _options.SnapshotThreshold)
+                {
+                    SaveLocked();
+                }
+            }
+            catch (FaissException)
+            {
+                // SQLite holds the records; rebuild the derived index on next use.
+                DropIndexLocked();
+                throw;
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Writes the index snapshot now (if anything changed since the last one).</summary>
+    internal void Save(SqliteConnection connection, bool force)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SyncLocked(connection);
+            if (force || _unsavedChanges > 0)
+            {
+                SaveLocked();
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Rebuilds the index from SQLite (compacting tombstones, retraining IVF) and snapshots it.</summary>
+    internal void Rebuild(SqliteConnection connection)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            DropIndexLocked();
+            SyncLocked(connection, allowSnapshot: false);
+            SaveLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Forgets the in-memory index and deletes the snapshot (the collection was deleted).</summary>
+    internal void Reset()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            DropIndexLocked();
+            DeleteFile(IndexPath);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    internal static void DeleteFile(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            _disposed = true;
+            if (_index is not null && _unsavedChanges > 0)
+            {
+                try
+                {
+                    SaveLocked();
+                }
+                catch (Exception e) when (e is IOException or FaissException or UnauthorizedAccessException)
+                {
+                    // The snapshot is only a cache; the next open rebuilds from SQLite.
+                }
+            }
+
+            DropIndexLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        _lock.Dispose();
+    }
+
+    private void SyncLocked(SqliteConnection connection, bool allowSnapshot = true)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+        long version = _table.ReadVersion(connection, transaction) ?? throw _table.MissingCollection();
+        if (version == _version)
+        {
+            return;
+        }
+
+        if (_index is null && allowSnapshot && !_rebuildPending)
+        {
+            TryLoadSnapshot();
+        }
+
+        _rebuildPending = false;
+
+        HashSet<long> live = _table.LiveIds(connection, transaction);
+        var present = new HashSet<long>(_index?.GetIds() ?? []);
+        var stale = present.Where(id => !live.Contains(id)).ToList();
+        var missing = live.Where(id => !present.Contains(id)).ToHashSet();
+
+        _tombstones.IntersectWith(present);
+        Remove(stale);
+        if (_index is not null && (_tombstones.Count > Math.Max(1000, _index.Count / 3) || NeedsIvfRetrain(live.Count)))
+        {
+            // Too many tombstones (or an IVF trained on too few vectors): rebuild from the table.
+            DropIndexLocked();
+            missing = live;
+        }
+
+        var ids = new List<long>(Math.Min(missing.Count, AddChunk));
+        var vectors = new List<float[]>(ids.Capacity);
+        foreach ((long id, float[] vector) in _table.Vectors(connection, transaction, missing))
+        {
+            ids.Add(id);
+            vectors.Add(vector);
+            if (ids.Count == AddChunk)
+            {
+                Add([.. ids], vectors);
+                ids.Clear();
+                vectors.Clear();
+            }
+        }
+
+        Add([.. ids], vectors);
+        EnsureIndexLocked(null);
+        _version = version;
+        if (stale.Count + missing.Count > 0)
+        {
+            _unsavedChanges += stale.Count + missing.Count;
+        }
+    }
+
+    private bool NeedsIvfRetrain(long liveCount)
+        => _kind == IndexKind.IvfFlat && _ivfTrainedOn > 0 && IvfListCount(_ivfTrainedOn) < _options.IvfListCount && liveCount >= 4 * _ivfTrainedOn;
+
+    private int IvfListCount(long trainingCount) => (int)Math.Clamp(trainingCount / 39, 1, _options.IvfListCount);
+
+    private void TryLoadSnapshot()
+    {
+        if (!File.Exists(IndexPath))
+        {
+            return;
+        }
+
+        try
+        {
+            FaissIndex index = FaissIndex.Read(IndexPath);
+            if (index.Dimension != _dimensions || index.IsInnerProduct != _innerProduct)
+            {
+                index.Dispose();
+                return;
+            }
+
+            if (_kind == IndexKind.Hnsw && !index.SupportsRemove)
+            {
+                index.SetHnswEfSearch(_options.HnswEfSearch);
+            }
+
+            _index = index;
+            _ivfTrainedOn = 0;
+        }
+        catch (FaissException)
+        {
+            // A torn or foreign snapshot: rebuild from SQLite.
+        }
+    }
+
+    /// <summary>Creates the index if needed; IVF needs training vectors, so it waits for the first ones.</summary>
+    private void EnsureIndexLocked(float[]? training)
+    {
+        if (_index is not null)
+        {
+            return;
+        }
+
+        if (_kind == IndexKind.IvfFlat)
+        {
+            if (training is null || training.Length == 0)
+            {
+                return;
+            }
+
+            long count = training.Length / _dimensions;
+            int lists = IvfListCount(count);
+            FaissIndex ivf = FaissIndex.Create(_dimensions, $"IVF{lists},Flat", _innerProduct);
+            ivf.Train(training);
+            _ivfTrainedOn = count;
+            _index = ivf;
+            return;
+        }
+
+        string description = _kind switch
+        {
+            IndexKind.Hnsw => $"IDMap,HNSW{_options.HnswM}",
+            IndexKind.QuantizedFlat => "IDMap,SQ8",
+            _ => "IDMap,Flat",
+        };
+        FaissIndex index = FaissIndex.Create(_dimensions, description, _innerProduct);
+        if (_kind == IndexKind.Hnsw)
+        {
+            index.SetHnswEfConstruction(_options.HnswEfConstruction);
+            index.SetHnswEfSearch(_options.HnswEfSearch);
+        }
+
+        if (!index.IsTrained && training is not null && training.Length > 0)
+        {
+            index.Train(training);
+        }
+
+        _index = index;
+    }
+
+    private void Add(long[] ids, IReadOnlyList<float[]> vectors)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        var flat = new float[ids.Length * _dimensions];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            Span<float> row = flat.AsSpan(i * _dimensions, _dimensions);
+            vectors[i].CopyTo(row);
+            if (_normalize)
+            {
+                FaissSearchMapping.NormalizeInPlace(row);
+            }
+        }
+
+        EnsureIndexLocked(flat);
+        if (_index is { IsTrained: false })
+        {
+            _index.Train(flat);
+        }
+
+        _index!.Add(flat, ids);
+    }
+
+    private void Remove(IReadOnlyList<long> ids)
+    {
+        if (ids.Count == 0 || _index is null)
+        {
+            return;
+        }
+
+        if (_index.SupportsRemove)
+        {
+            _index.Remove([.. ids]);
+        }
+        else
+        {
+            _tombstones.UnionWith(ids);
+        }
+    }
+
+    private void SaveLocked()
+    {
+        if (_index is null)
+        {
+            DeleteFile(IndexPath);
+            _unsavedChanges = 0;
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(IndexPath))!);
+        string temp = IndexPath + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _index.Write(temp);
+        using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, IndexPath, overwrite: true);
+        _unsavedChanges = 0;
+    }
+
+    private void DropIndexLocked()
+    {
+        _index?.Dispose();
+        _index = null;
+        _tombstones.Clear();
+        _version = -1;
+        _ivfTrainedOn = 0;
+    }
+}

@@ -1,0 +1,384 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+using Microsoft.Extensions.VectorData.ProviderServices;
+
+namespace SkEmbeddingGemma.VectorData.Faiss;
+
+/// <summary>
+/// The SQLite side of a collection (the source of truth): table <c>c_{name}</c> holds keys and data, table
+/// <c>v_{name}</c> the vectors (apart, so filter scans don't read 3 KB of vector per row), both keyed by the FAISS id;
+/// plus a row in the catalog table with the collection's settings and a version bumped by every write.
+/// </summary>
+internal sealed class FaissRecordTable
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_catalogReady = new();
+    private readonly string _connectionString;
+    private readonly CollectionModel _model;
+    private readonly string _table;
+    private readonly string _vectorTable;
+    private readonly string _selectColumnsWithoutVector;
+    private readonly string _selectColumnsWithVector;
+
+    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model)
+    {
+        _connectionString = ConnectionString(databasePath);
+        CollectionName = collectionName;
+        _model = model;
+        _table = FaissColumnMapping.Quote("c_" + collectionName);
+        _vectorTable = FaissColumnMapping.Quote("v_" + collectionName);
+        foreach (PropertyModel property in _model.Properties)
+        {
+            if (property.StorageName is FaissConstants.IdColumn or VectorColumn)
+            {
+                throw new NotSupportedException($"The storage name '{property.StorageName}' of property '{property.ModelName}' is reserved by the FAISS connector.");
+            }
+        }
+
+        var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
+        foreach (DataPropertyModel data in _model.DataProperties)
+        {
+            columns.Append(", t.").Append(Column(data));
+        }
+
+        _selectColumnsWithoutVector = columns.ToString() + " FROM " + _table + " AS t";
+        _selectColumnsWithVector = columns.ToString() + ", v." + VectorColumn + " FROM " + _table + " AS t LEFT JOIN " + _vectorTable
+            + " AS v ON v." + FaissConstants.IdColumn + " = t." + FaissConstants.IdColumn;
+    }
+
+    private const string VectorColumn = "_vector";
+
+    internal string CollectionName { get; }
+
+    internal static string ConnectionString(string databasePath)
+        => new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 60 }.ToString();
+
+    /// <summary>Opens a pooled connection with WAL journaling and full synchronous commits (a returned write survives kill -9 and power loss).</summary>
+    internal static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using SqliteCommand pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=60000;";
+        pragma.ExecuteNonQuery();
+        EnsureCatalog(connection);
+        return connection;
+    }
+
+    internal SqliteConnection Open() => Open(_connectionString);
+
+    private static void EnsureCatalog(SqliteConnection connection)
+    {
+        if (s_catalogReady.ContainsKey(connection.ConnectionString))
+        {
+            return;
+        }
+
+        Execute(connection, null,
+            $"CREATE TABLE IF NOT EXISTS {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ("
+            + "name TEXT PRIMARY KEY, dimensions INTEGER NOT NULL, distance TEXT NOT NULL, index_kind TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)");
+        s_catalogReady.TryAdd(connection.ConnectionString, true);
+    }
+
+    internal static List<string> ListCollections(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ORDER BY name";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    internal static void DropCollection(SqliteConnection connection, string name)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
+        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
+        Execute(connection, transaction, $"DELETE FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name", ("@name", name));
+        transaction.Commit();
+    }
+
+    internal bool Exists(SqliteConnection connection) => ReadVersion(connection, null) is not null;
+
+    /// <summary>Creates the table and catalog row if missing; an existing collection must have the same vector settings.</summary>
+    internal void Create(SqliteConnection connection, int dimensions, string distance, string indexKind)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using (SqliteCommand existing = connection.CreateCommand())
+        {
+            existing.Transaction = transaction;
+            existing.CommandText = $"SELECT dimensions, distance, index_kind FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
+            existing.Parameters.AddWithValue("@name", CollectionName);
+            using SqliteDataReader reader = existing.ExecuteReader();
+            if (reader.Read())
+            {
+                if (reader.GetInt32(0) != dimensions || reader.GetString(1) != distance || reader.GetString(2) != indexKind)
+                {
+                    throw new InvalidOperationException(
+                        $"Collection '{CollectionName}' exists with {reader.GetInt32(0)} dimensions, {reader.GetString(1)} and {reader.GetString(2)}; "
+                        + $"this definition asks for {dimensions} dimensions, {distance} and {indexKind}.");
+                }
+
+                return;
+            }
+        }
+
+        var ddl = new StringBuilder($"CREATE TABLE IF NOT EXISTS {_table} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT, ");
+        ddl.Append(Column(_model.KeyProperty)).Append(' ').Append(FaissColumnMapping.SqlType(_model.KeyProperty.Type)).Append(" NOT NULL UNIQUE");
+        foreach (DataPropertyModel data in _model.DataProperties)
+        {
+            ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
+        }
+
+        ddl.Append(')');
+        Execute(connection, transaction, ddl.ToString());
+        Execute(connection, transaction,
+            $"CREATE TABLE IF NOT EXISTS {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
+        foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
+        {
+            Execute(connection, transaction,
+                $"CREATE INDEX IF NOT EXISTS {FaissColumnMapping.Quote("ix_" + CollectionName + "_" + data.StorageName)} ON {_table} ({Column(data)})");
+        }
+
+        Execute(connection, transaction,
+            $"INSERT INTO {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} (name, dimensions, distance, index_kind, version) VALUES (@name, @d, @f, @k, @v)",
+            ("@name", CollectionName), ("@d", dimensions), ("@f", distance), ("@k", indexKind),
+            // A random start, so an instance that cached a deleted namesake's version can't mistake the new collection for it.
+            ("@v", Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        transaction.Commit();
+    }
+
+    /// <summary>Reads the collection's version; <see langword="null"/> when the collection doesn't exist.</summary>
+    internal long? ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT version FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
+        command.Parameters.AddWithValue("@name", CollectionName);
+        return command.ExecuteScalar() is long version ? version : null;
+    }
+
+    internal long BumpVersion(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} SET version = version + 1 WHERE name = @name RETURNING version";
+        command.Parameters.AddWithValue("@name", CollectionName);
+        return command.ExecuteScalar() is long version ? version : throw MissingCollection();
+    }
+
+    internal VectorStoreException MissingCollection() => new($"Collection '{CollectionName}' does not exist.")
+    {
+        VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
+        CollectionName = CollectionName,
+    };
+
+    /// <summary>Deletes the rows of the given keys and returns the FAISS ids they had.</summary>
+    internal List<long> DeleteKeys(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<object> keys)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"DELETE FROM {_table} WHERE {Column(_model.KeyProperty)} = @key RETURNING {FaissConstants.IdColumn}";
+        SqliteParameter parameter = command.Parameters.Add("@key", SqliteType.Text);
+        var removed = new List<long>();
+        foreach (object key in keys)
+        {
+            parameter.Value = FaissColumnMapping.ToDb(key, _model.KeyProperty.Type);
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                removed.Add(reader.GetInt64(0));
+            }
+        }
+
+        using SqliteCommand vectors = connection.CreateCommand();
+        vectors.Transaction = transaction;
+        vectors.CommandText = $"DELETE FROM {_vectorTable} WHERE {FaissConstants.IdColumn} = @id";
+        SqliteParameter id = vectors.Parameters.Add("@id", SqliteType.Integer);
+        foreach (long fid in removed)
+        {
+            id.Value = fid;
+            vectors.ExecuteNonQuery();
+        }
+
+        return removed;
+    }
+
+    /// <summary>Inserts records (their old rows must be deleted first) and returns their new FAISS ids.</summary>
+    internal long[] Insert(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<object> records, IReadOnlyList<float[]> vectors)
+    {
+        var columns = new List<PropertyModel> { _model.KeyProperty };
+        columns.AddRange(_model.DataProperties);
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {_table} ({string.Join(", ", columns.Select(Column))}) "
+            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))}) RETURNING {FaissConstants.IdColumn}";
+        var parameters = columns.Select((_, i) => command.Parameters.Add("@p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text)).ToArray();
+        using SqliteCommand vectorCommand = connection.CreateCommand();
+        vectorCommand.Transaction = transaction;
+        vectorCommand.CommandText = $"INSERT INTO {_vectorTable} ({FaissConstants.IdColumn}, {VectorColumn}) VALUES (@id, @vector)";
+        SqliteParameter idParameter = vectorCommand.Parameters.Add("@id", SqliteType.Integer);
+        SqliteParameter vectorParameter = vectorCommand.Parameters.Add("@vector", SqliteType.Blob);
+        var ids = new long[records.Count];
+        for (int r = 0; r < records.Count; r++)
+        {
+            for (int c = 0; c < columns.Count; c++)
+            {
+                object db = FaissColumnMapping.ToDb(columns[c].GetValueAsObject(records[r]), columns[c].Type);
+                parameters[c].SqliteType = db switch { long => SqliteType.Integer, double => SqliteType.Real, _ => SqliteType.Text };
+                parameters[c].Value = db;
+            }
+
+            ids[r] = (long)command.ExecuteScalar()!;
+            idParameter.Value = ids[r];
+            vectorParameter.Value = FaissColumnMapping.VectorToBlob(vectors[r]);
+            vectorCommand.ExecuteNonQuery();
+        }
+
+        return ids;
+    }
+
+    /// <summary>Reads every live FAISS id.</summary>
+    internal HashSet<long> LiveIds(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {FaissConstants.IdColumn} FROM {_table}";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var ids = new HashSet<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Streams (id, vector) of all rows, or of the rows in <paramref name="only"/>.</summary>
+    internal IEnumerable<(long Id, float[] Vector)> Vectors(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlySet<long>? only)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {FaissConstants.IdColumn}, {VectorColumn} FROM {_vectorTable} ORDER BY {FaissConstants.IdColumn}";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            long id = reader.GetInt64(0);
+            if ((only is null || only.Contains(id)) && !reader.IsDBNull(1))
+            {
+                yield return (id, FaissColumnMapping.BlobToVector((byte[])reader.GetValue(1)));
+            }
+        }
+    }
+
+    /// <summary>Reads the FAISS ids of the rows matching a translated filter.</summary>
+    internal long[] FilterIds(SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {FaissConstants.IdColumn} FROM {_table} WHERE {where}";
+        AddParameters(command, parameters);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return [.. ids];
+    }
+
+    /// <summary>Reads records by key.</summary>
+    internal List<(long Id, object Record)> ReadByKeys(SqliteConnection connection, IReadOnlyList<object> keys, bool includeVectors, Func<object> create)
+    {
+        var results = new List<(long, object)>();
+        for (int start = 0; start < keys.Count; start += 500)
+        {
+            var chunk = keys.Skip(start).Take(500).Select(k => FaissColumnMapping.ToDb(k, _model.KeyProperty.Type)).ToList();
+            var names = chunk.Select((_, i) => new KeyValuePair<string, object>("@k" + i.ToString(CultureInfo.InvariantCulture), chunk[i])).ToList();
+            results.AddRange(Read(connection, $"t.{Column(_model.KeyProperty)} IN ({string.Join(", ", names.Select(n => n.Key))})", names, null, includeVectors, create));
+        }
+
+        return results;
+    }
+
+    /// <summary>Reads records by FAISS id.</summary>
+    internal Dictionary<long, object> ReadByIds(SqliteConnection connection, IReadOnlyList<long> ids, bool includeVectors, Func<object> create)
+    {
+        var results = new Dictionary<long, object>();
+        for (int start = 0; start < ids.Count; start += 500)
+        {
+            string list = string.Join(", ", ids.Skip(start).Take(500).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+            foreach ((long id, object record) in Read(connection, $"t.{FaissConstants.IdColumn} IN ({list})", [], null, includeVectors, create))
+            {
+                results[id] = record;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Reads records matching a condition, in the given order, with paging.</summary>
+    internal List<(long Id, object Record)> Read(
+        SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters, string? orderByLimit, bool includeVectors, Func<object> create)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {(includeVectors ? _selectColumnsWithVector : _selectColumnsWithoutVector)} WHERE {where} {orderByLimit}";
+        AddParameters(command, parameters);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var results = new List<(long, object)>();
+        while (reader.Read())
+        {
+            object record = create();
+            _model.KeyProperty.SetValueAsObject(record, FaissColumnMapping.FromDb(reader.GetValue(1), _model.KeyProperty.Type));
+            int column = 2;
+            foreach (DataPropertyModel data in _model.DataProperties)
+            {
+                data.SetValueAsObject(record, FaissColumnMapping.FromDb(reader.GetValue(column++), data.Type));
+            }
+
+            if (includeVectors && !reader.IsDBNull(column))
+            {
+                float[] vector = FaissColumnMapping.BlobToVector((byte[])reader.GetValue(column));
+                Type type = _model.VectorProperty.Type;
+                object value = type == typeof(float[]) ? vector
+                    : type == typeof(Embedding<float>) ? new Embedding<float>(vector)
+                    : new ReadOnlyMemory<float>(vector);
+                _model.VectorProperty.SetValueAsObject(record, value);
+            }
+
+            results.Add((reader.GetInt64(0), record));
+        }
+
+        return results;
+    }
+
+    internal static string Column(PropertyModel property) => FaissColumnMapping.Quote(property.StorageName);
+
+    private static void AddParameters(SqliteCommand command, IReadOnlyList<KeyValuePair<string, object>> parameters)
+    {
+        foreach (KeyValuePair<string, object> parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter.Key, parameter.Value);
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach ((string name, object value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.AI;
+
+namespace SkEmbeddingGemma.VectorData.Faiss;
+
+/// <summary>Options of a <see cref="FaissVectorStore"/>.</summary>
+/// <remarks>Read once when the store is created; don't change an instance while a store uses it.</remarks>
+public sealed class FaissVectorStoreOptions
+{
+    /// <summary>
+    /// Gets or sets the default embedding generator of the store's collections, used for string-typed vector properties
+    /// and for searches with text. EmbeddingGemma receives the document prompt on upsert and the query prompt on search.
+    /// </summary>
+    public IEmbeddingGenerator? EmbeddingGenerator { get; set; }
+
+    /// <summary>Gets or sets the OpenMP thread count FAISS uses (process-wide); <see langword="null"/> keeps FAISS's default.</summary>
+    public int? ThreadCount { get; set; }
+
+    /// <summary>Gets or sets settings applied to every collection the store creates; <see langword="null"/> uses the defaults.</summary>
+    public FaissCollectionOptions? CollectionDefaults { get; set; }
+}

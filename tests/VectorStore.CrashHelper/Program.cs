@@ -1,0 +1,48 @@
+using Microsoft.Extensions.VectorData;
+using SkEmbeddingGemma.VectorData.Faiss;
+
+// Usage: VectorStore.CrashHelper <database> <collection> <index-kind>
+// Upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
+string database = args[0];
+string collectionName = args[1];
+string indexKind = args[2];
+
+var definition = new VectorStoreCollectionDefinition
+{
+    Properties =
+    [
+        new VectorStoreKeyProperty("Id", typeof(long)),
+        new VectorStoreDataProperty("Text", typeof(string)),
+        new VectorStoreVectorProperty("Vector", typeof(float[]), 8) { IndexKind = indexKind },
+    ],
+};
+
+using var store = new FaissVectorStore(database);
+var collection = store.GetDynamicCollection(collectionName, definition);
+await collection.EnsureCollectionExistsAsync();
+Console.WriteLine("ready");
+long next = 0;
+while (true)
+{
+    int batch = (int)(next % 3) + 1;
+    var records = new List<Dictionary<string, object?>>();
+    for (int i = 0; i < batch; i++, next++)
+    {
+        var random = new Random((int)next);
+        var vector = new float[8];
+        for (int d = 0; d < 8; d++)
+        {
+            vector[d] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        records.Add(new() { ["Id"] = next, ["Text"] = $"record {next}", ["Vector"] = vector });
+    }
+
+    await collection.UpsertAsync(records);
+    foreach (var record in records)
+    {
+        Console.WriteLine($"ack {record["Id"]}");
+    }
+
+    Console.Out.Flush();
+}
