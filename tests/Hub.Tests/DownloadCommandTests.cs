@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using System.CommandLine;
 using SkEmbeddingGemma.Cli;
 

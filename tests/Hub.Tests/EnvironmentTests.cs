@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 namespace SkEmbeddingGemma.Hub.Tests;
 
 public sealed class EnvironmentTests

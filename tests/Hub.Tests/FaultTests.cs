@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using System.Net;
 
 namespace SkEmbeddingGemma.Hub.Tests;

@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 namespace SkEmbeddingGemma.Tests.Integration;
 
 /// <summary>A writable copy of the tiny model folder (hard links for the big files), for tests that break it.</summary>

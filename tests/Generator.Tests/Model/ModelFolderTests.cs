@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using SkEmbeddingGemma.Model;
 
 namespace SkEmbeddingGemma.Tests.Model;

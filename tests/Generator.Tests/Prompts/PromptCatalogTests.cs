@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using SkEmbeddingGemma.Prompts;
 
 namespace SkEmbeddingGemma.Tests.Prompts;

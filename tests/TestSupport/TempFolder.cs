@@ -1,11 +1,11 @@
-namespace SkEmbeddingGemma.Hub.Tests;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "skeg-hub-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "skeg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
