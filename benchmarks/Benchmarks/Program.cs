@@ -1,5 +1,6 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
+//        [--batch-size N] [--batch-tokens N]
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
 using System.Diagnostics;
 using System.Globalization;
@@ -16,6 +17,7 @@ int docs = 200, queries = 40;
 bool node = true;
 string? model = null;
 int? threads = null;
+int batchSize = new EmbeddingGemmaGeneratorOptions().MaxBatchSize, batchTokens = new EmbeddingGemmaGeneratorOptions().MaxBatchTokens;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,13 +27,15 @@ for (int i = 0; i < args.Length; i++)
         case "--no-node": node = false; break;
         case "--model": model = args[++i]; break;
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--batch-size": batchSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--batch-tokens": batchTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
 
 model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
 string[] corpus = BenchCorpus.Create(docs, seed: 7);
-var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads };
+var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
 var results = new List<(string Name, string Value)>();
 void Report(string name, string value)
 {
@@ -51,8 +55,7 @@ EmbeddingGenerationOptions documentOptions = EmbeddingGemmaGenerationOptions.For
 IReadOnlyList<int[]> ids = generator.Tokenize(corpus, documentOptions);
 long tokens = ids.Sum(x => (long)x.Length);
 var session = (InferenceSession)generator.GetService(typeof(InferenceSession))!;
-var settings = new EmbeddingGemmaGeneratorOptions();
-List<int[]> plan = BatchPlanner.Plan(ids.Select(x => x.Length).ToArray(), settings.MaxBatchSize, settings.MaxBatchTokens);
+List<int[]> plan = BatchPlanner.Plan(ids.Select(x => x.Length).ToArray(), batchSize, batchTokens);
 var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray())).ToArray();
 Report("corpus", $"{docs} documents, {tokens} tokens (mean {F((double)tokens / docs)}), {plan.Count} batches");
 

@@ -13,7 +13,7 @@ var inputOption = new Option<string>("--input") { Description = "JSON lines {\"t
 var outputOption = new Option<string>("--output") { Description = "Output JSON lines; - for stdout.", Required = true };
 var variantOption = new Option<string>("--variant") { Description = "Graph under onnx/: model, model_quantized, model_q4, ...", DefaultValueFactory = _ => "model" };
 var dimensionsOption = new Option<int?>("--dimensions") { Description = "Matryoshka width: 768, 512, 256, 128 (any 1..768)." };
-var batchSizeOption = new Option<int>("--batch-size") { Description = "Most texts per ONNX run.", DefaultValueFactory = _ => 64 };
+var batchSizeOption = new Option<int>("--batch-size") { Description = "Most texts per ONNX run.", DefaultValueFactory = _ => new EmbeddingGemmaGeneratorOptions().MaxBatchSize };
 
 var tokenize = new Command("tokenize", "Write the model's input ids for each JSON line: {\"ids\": [...]}.")
 {

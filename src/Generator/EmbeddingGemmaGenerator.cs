@@ -68,6 +68,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         try
         {
             EmbeddingDimensions = _session.Contract.EmbeddingDimensions ?? ProbeWidth();
+            _defaultDimensions = EmbeddingDimensions;
             _defaultDimensions = ValidateDimensions(options.Dimensions, nameof(options));
         }
         catch
@@ -177,15 +178,14 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
 
     private int ValidateDimensions(int? requested, string paramName)
     {
-        int dimensions = requested ?? _defaultDimensions;
-        if (requested is not null && (requested < 1 || requested > EmbeddingDimensions))
+        if (requested is not int dimensions)
         {
-            throw new ArgumentException(
-                $"Dimensions {requested} is outside 1..{EmbeddingDimensions}: this model's embeddings have {EmbeddingDimensions} " +
-                "dimensions (Matryoshka widths 768, 512, 256 and 128 are the trained ones).", paramName);
+            return _defaultDimensions;
         }
 
-        return dimensions == 0 ? EmbeddingDimensions : dimensions;
+        return dimensions >= 1 && dimensions <= EmbeddingDimensions ? dimensions : throw new ArgumentException(
+            $"Dimensions {dimensions} is outside 1..{EmbeddingDimensions}: this model's embeddings have {EmbeddingDimensions} " +
+            "dimensions (Matryoshka widths 768, 512, 256 and 128 are the trained ones).", paramName);
     }
 
     private GeneratedEmbeddings<Embedding<float>> Embed(IReadOnlyList<TokenizedInput> inputs, int dimensions, CancellationToken cancellationToken)

@@ -38,24 +38,27 @@ public sealed class EmbeddingGemmaGeneratorOptions
     /// </summary>
     public bool TruncateInputs { get; set; } = true;
 
-    /// <summary>Gets or sets the most inputs in one ONNX run; the default is 64.</summary>
+    /// <summary>
+    /// Gets or sets the most inputs in one ONNX run; the default is 8. On CPU small runs are faster: see BENCHMARKS.md,
+    /// where 8 × 1,024 tokens ran 1.45× faster than 64 × 8,192 on the same corpus.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int MaxBatchSize
     {
         get;
         set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "A batch holds at least one input.") : value;
-    } = 64;
+    } = 8;
 
     /// <summary>
-    /// Gets or sets the most padded tokens (rows × longest row) in one ONNX run; the default is 8,192. An input longer
-    /// than this still runs, alone.
+    /// Gets or sets the most padded tokens (rows × longest row) in one ONNX run; the default is 1,024, which keeps a run's
+    /// activations cache-sized on CPU. An input longer than this still runs, alone.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int MaxBatchTokens
     {
         get;
         set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "The token budget must be positive.") : value;
-    } = 8192;
+    } = 1024;
 
     /// <summary>Gets or sets the Matryoshka width used when a call asks for none; by default the model's full width (768).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
