@@ -49,7 +49,7 @@ internal static class EmbeddingEndpoints
             {
                 for (int i = 0; i < embeddings.Count; i++)
                 {
-                    if (embeddings[i].AdditionalProperties?.TryGetValue("truncated", out object? flag) == true &&
+                    if (embeddings[i].AdditionalProperties?.TryGetValue(EmbeddingGemmaGenerator.TruncatedPropertyName, out object? flag) == true &&
                         flag is true or JsonElement { ValueKind: JsonValueKind.True })
                     {
                         int maxTokens = (await services.GetRequiredService<EmbeddingGemmaModel>().GetGeneratorAsync(cancellationToken)).MaxTokens;

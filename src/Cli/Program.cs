@@ -50,7 +50,7 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
         GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
             lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), dimensions), ct).ConfigureAwait(false);
         return embeddings.Select(e => JsonSerializer.Serialize(
-            new EmbedLine(e.Vector.ToArray(), (int)e.AdditionalProperties!["input_token_count"]!), CliJsonContext.Default.EmbedLine)).ToArray();
+            new EmbedLine(e.Vector.ToArray(), (int)e.AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]!), CliJsonContext.Default.EmbedLine)).ToArray();
     }, cancellationToken).ConfigureAwait(false);
 }));
 

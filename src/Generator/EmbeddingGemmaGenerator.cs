@@ -27,8 +27,14 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <summary>The provider name in <see cref="EmbeddingGeneratorMetadata"/>.</summary>
     public const string ProviderName = "embeddinggemma";
 
-    private const string TokenCountKey = "input_token_count";
-    private const string TruncatedKey = "truncated";
+    /// <summary>
+    /// The key of <see cref="Embedding.AdditionalProperties"/> holding an <see cref="int"/>: the tokens the model saw for
+    /// that input, prompt and framing included.
+    /// </summary>
+    public const string InputTokenCountPropertyName = "input_token_count";
+
+    /// <summary>The key of <see cref="Embedding.AdditionalProperties"/> set to <see langword="true"/> when the input was truncated.</summary>
+    public const string TruncatedPropertyName = "truncated";
 
     private readonly OnnxEmbeddingSession _session;
     private readonly InputEncoder _encoder;
@@ -216,10 +222,10 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         for (int i = 0; i < inputs.Count; i++)
         {
             var embedding = new Embedding<float>(vectors[i]) { ModelId = ModelId, CreatedAt = createdAt };
-            embedding.AdditionalProperties = new AdditionalPropertiesDictionary { [TokenCountKey] = inputs[i].Ids.Length };
+            embedding.AdditionalProperties = new AdditionalPropertiesDictionary { [InputTokenCountPropertyName] = inputs[i].Ids.Length };
             if (inputs[i].Truncated)
             {
-                embedding.AdditionalProperties[TruncatedKey] = true;
+                embedding.AdditionalProperties[TruncatedPropertyName] = true;
             }
 
             tokenCount += inputs[i].Ids.Length;

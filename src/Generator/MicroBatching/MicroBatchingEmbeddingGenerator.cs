@@ -17,8 +17,6 @@ namespace SkEmbeddingGemma.MicroBatching;
 /// </remarks>
 public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
-    private const string TokenCountKey = "input_token_count";
-
     private readonly MicroBatchingOptions _options;
     private readonly Dictionary<BatchKey, List<PendingCall>> _pending = [];
     private readonly Lock _gate = new();
@@ -147,7 +145,7 @@ public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerat
         for (int i = offset; i < offset + count; i++)
         {
             slice.Add(merged[i]);
-            if (merged[i].AdditionalProperties?.TryGetValue(TokenCountKey, out object? value) == true && value is int n)
+            if (merged[i].AdditionalProperties?.TryGetValue(EmbeddingGemmaGenerator.InputTokenCountPropertyName, out object? value) == true && value is int n)
             {
                 tokens += n;
             }
