@@ -80,6 +80,17 @@ void require(bool condition, const char* message) {
     }
 }
 
+// The HNSW index itself, inside an IDMap wrapper or not; HNSW parameters live there.
+faiss::IndexHNSW* as_hnsw(skf_index* index) {
+    faiss::Index* idx = as_index(index);
+    if (auto* map = dynamic_cast<faiss::IndexIDMap*>(idx)) {
+        idx = map->index;
+    }
+    auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(idx);
+    require(hnsw != nullptr, "not an HNSW index");
+    return hnsw;
+}
+
 // Selector over the positions of an IndexIDMap's sub-index that tests the external id at that position.
 // (FAISS 1.7.3's IndexIDMap rejects search parameters; 1.7.4 added the same idea as IDSelectorTranslated.)
 struct PositionSelector final : faiss::IDSelector {
@@ -440,26 +451,14 @@ int skf_get_ids(const skf_index* index, int64_t* ids, int64_t capacity, int64_t*
 int skf_hnsw_set_ef_construction(skf_index* index, int32_t ef_construction) {
     SKF_TRY
     require(index != nullptr && ef_construction > 0, "invalid argument");
-    faiss::Index* idx = as_index(index);
-    if (auto* map = dynamic_cast<faiss::IndexIDMap*>(idx)) {
-        idx = map->index;
-    }
-    auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(idx);
-    require(hnsw != nullptr, "not an HNSW index");
-    hnsw->hnsw.efConstruction = ef_construction;
+    as_hnsw(index)->hnsw.efConstruction = ef_construction;
     SKF_CATCH
 }
 
 int skf_hnsw_set_ef_search(skf_index* index, int32_t ef_search) {
     SKF_TRY
     require(index != nullptr && ef_search > 0, "invalid argument");
-    faiss::Index* idx = as_index(index);
-    if (auto* map = dynamic_cast<faiss::IndexIDMap*>(idx)) {
-        idx = map->index;
-    }
-    auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(idx);
-    require(hnsw != nullptr, "not an HNSW index");
-    hnsw->hnsw.efSearch = ef_search;
+    as_hnsw(index)->hnsw.efSearch = ef_search;
     SKF_CATCH
 }
 
