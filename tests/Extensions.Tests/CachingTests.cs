@@ -28,13 +28,8 @@ public sealed class CachingTests
     [Fact]
     public async Task Distributed_cache_serves_repeats_and_keeps_query_document_and_widths_apart()
     {
-        RecordingEmbeddingGenerator? recorder = null;
-        var services = new ServiceCollection();
-        services.AddDistributedMemoryCache();
-        services.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory)
-            .UseDistributedCache()
-            .Use(inner => recorder = new RecordingEmbeddingGenerator(inner));
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        (ServiceProvider provider, RecordingBox recorder) = CachedPipeline();
+        await using ServiceProvider _ = provider;
         var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
 
         Embedding<float> query = await generator.GenerateQueryEmbeddingAsync("same text");
@@ -43,8 +38,8 @@ public sealed class CachingTests
         Embedding<float> query32 = await generator.GenerateQueryEmbeddingAsync("same text", dimensions: 32);
         Embedding<float> query32Again = await generator.GenerateQueryEmbeddingAsync("same text", dimensions: 32);
 
-        Assert.NotNull(recorder);
-        Assert.Equal(3, recorder.Calls.Count);
+        Assert.NotNull(recorder.Value);
+        Assert.Equal(3, recorder.Value.Calls.Count);
         Assert.Equal(query.Vector.ToArray(), queryAgain.Vector.ToArray());
         Assert.NotEqual(query.Vector.ToArray(), document.Vector.ToArray());
         Assert.Equal(32, query32.Vector.Length);
@@ -54,22 +49,35 @@ public sealed class CachingTests
     [Fact]
     public async Task Role_generators_outside_the_cache_make_option_less_calls_cache_per_role()
     {
-        RecordingEmbeddingGenerator? recorder = null;
-        var services = new ServiceCollection();
-        services.AddDistributedMemoryCache();
-        services.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory)
-            .UseDistributedCache()
-            .Use(inner => recorder = new RecordingEmbeddingGenerator(inner));
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        (ServiceProvider provider, RecordingBox recorder) = CachedPipeline();
+        await using ServiceProvider _ = provider;
         var pipeline = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
 
         Embedding<float> query = await pipeline.AsQueryGenerator().GenerateAsync("shared");
         Embedding<float> document = await pipeline.AsDocumentGenerator().GenerateAsync("shared");
         Embedding<float> queryAgain = await pipeline.AsQueryGenerator().GenerateAsync("shared");
 
-        Assert.Equal(["query", "document"], recorder!.Calls.Select(c => c.PromptName));
+        Assert.Equal(["query", "document"], recorder.Value!.Calls.Select(c => c.PromptName));
         Assert.NotEqual(query.Vector.ToArray(), document.Vector.ToArray());
         Assert.Equal(query.Vector.ToArray(), queryAgain.Vector.ToArray());
+    }
+
+    // AddEmbeddingGemma + UseDistributedCache with a recorder inside the cache: it sees only the calls the cache missed.
+    private static (ServiceProvider Provider, RecordingBox Recorder) CachedPipeline()
+    {
+        var recorder = new RecordingBox();
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory)
+            .UseDistributedCache()
+            .Use(inner => recorder.Value = new RecordingEmbeddingGenerator(inner));
+        return (services.BuildServiceProvider(), recorder);
+    }
+
+    // The recorder is created when the pipeline is first resolved, after CachedPipeline returns.
+    private sealed class RecordingBox
+    {
+        public RecordingEmbeddingGenerator? Value { get; set; }
     }
 
     private sealed class CacheKeyProbe() : DistributedCachingEmbeddingGenerator<string, Embedding<float>>(
