@@ -13,17 +13,17 @@ internal static class BenchCorpus
     ];
 
     /// <summary>Creates <paramref name="count"/> documents from a seed.</summary>
-    public static string[] Create(int count, int seed)
+    public static string[] Create(int count, int seed) => Enumerate(count, seed).ToArray();
+
+    /// <summary>Yields <paramref name="count"/> documents from a seed, one at a time (the same ones <see cref="Create"/> makes).</summary>
+    public static IEnumerable<string> Enumerate(int count, int seed)
     {
         var random = new Random(seed);
-        var documents = new string[count];
         for (int i = 0; i < count; i++)
         {
             double u = random.NextDouble();
             int words = 8 + (int)(392 * u * u * u);
-            documents[i] = string.Join(' ', Enumerable.Range(0, words).Select(_ => s_words[random.Next(s_words.Length)]));
+            yield return string.Join(' ', Enumerable.Range(0, words).Select(_ => s_words[random.Next(s_words.Length)]));
         }
-
-        return documents;
     }
 }

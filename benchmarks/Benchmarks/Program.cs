@@ -1,6 +1,7 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
-//        [--batch-size N] [--batch-tokens N]
+//        [--batch-size N] [--batch-tokens N] [--stream N]
+// --stream N: only the streaming peak-memory run over N lazily generated documents.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
 using System.Diagnostics;
 using System.Globalization;
@@ -13,7 +14,7 @@ using SkEmbeddingGemma.Batching;
 using SkEmbeddingGemma.Benchmarks;
 using SkEmbeddingGemma.TestSupport;
 
-int docs = 200, queries = 40;
+int docs = 200, queries = 40, stream = 0;
 bool node = true;
 string? model = null;
 int? threads = null;
@@ -29,13 +30,20 @@ for (int i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--batch-size": batchSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--batch-tokens": batchTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
 
 model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
-string[] corpus = BenchCorpus.Create(docs, seed: 7);
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
+if (stream > 0)
+{
+    await StreamBenchmark.RunAsync(model, options, stream);
+    return 0;
+}
+
+string[] corpus = BenchCorpus.Create(docs, seed: 7);
 var results = new List<(string Name, string Value)>();
 void Report(string name, string value)
 {

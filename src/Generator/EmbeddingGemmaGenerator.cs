@@ -54,7 +54,9 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder lacks the graph or the tokenizer; the message names what is missing.</exception>
     /// <exception cref="InvalidDataException">A file is corrupt, or the graph is not an EmbeddingGemma export.</exception>
-    /// <exception cref="NotSupportedException">The variant is float16, which EmbeddingGemma does not support.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The variant is float16, which EmbeddingGemma does not support, or the execution provider is not in this ONNX Runtime build.
+    /// </exception>
     /// <exception cref="ArgumentException">An option does not fit the model, such as dimensions above its width.</exception>
     public EmbeddingGemmaGenerator(string modelDirectory, EmbeddingGemmaGeneratorOptions? options = null)
     {
@@ -248,15 +250,31 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     {
         if (options.SessionOptionsFactory is { } factory)
         {
+            if (options.IntraOpNumThreads is not null || options.ExecutionProvider != EmbeddingGemmaExecutionProvider.Cpu || options.DeviceId != 0)
+            {
+                throw new ArgumentException(
+                    $"{nameof(options.SessionOptionsFactory)} replaces {nameof(options.IntraOpNumThreads)}, {nameof(options.ExecutionProvider)} and "
+                    + $"{nameof(options.DeviceId)}: set those in the session options it returns.", nameof(options));
+            }
+
             return factory() ?? throw new InvalidOperationException("SessionOptionsFactory returned null.");
         }
 
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (options.IntraOpNumThreads is int threads)
+        try
         {
-            sessionOptions.IntraOpNumThreads = threads;
-        }
+            if (options.IntraOpNumThreads is int threads)
+            {
+                sessionOptions.IntraOpNumThreads = threads;
+            }
 
-        return sessionOptions;
+            ExecutionProviders.Append(sessionOptions, options.ExecutionProvider, options.DeviceId);
+            return sessionOptions;
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
     }
 }

@@ -83,8 +83,29 @@ public sealed class EmbeddingGemmaGeneratorOptions
     }
 
     /// <summary>
-    /// Gets or sets a factory for the ONNX Runtime session options, to pick execution providers (CUDA, DirectML, ...)
-    /// or tune the session; the generator disposes what it returns. When set, <see cref="IntraOpNumThreads"/> is ignored.
+    /// Gets or sets the execution provider; the default is <see cref="EmbeddingGemmaExecutionProvider.Cpu"/>. Other
+    /// providers need their ONNX Runtime package: without it, creating the generator throws a
+    /// <see cref="NotSupportedException"/> that names the package.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined provider.</exception>
+    public EmbeddingGemmaExecutionProvider ExecutionProvider
+    {
+        get;
+        set => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown execution provider.");
+    }
+
+    /// <summary>Gets or sets the device the execution provider runs on (CUDA and DirectML device index); the default is 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int DeviceId
+    {
+        get;
+        set => field = value < 0 ? throw new ArgumentOutOfRangeException(nameof(value), value, "Device ids start at 0.") : value;
+    }
+
+    /// <summary>
+    /// Gets or sets a factory for the ONNX Runtime session options, for settings the other options don't cover (custom
+    /// execution-provider options, profiling, ...); the generator disposes what it returns. When set,
+    /// <see cref="IntraOpNumThreads"/>, <see cref="ExecutionProvider"/> and <see cref="DeviceId"/> must keep their defaults.
     /// </summary>
     public Func<SessionOptions>? SessionOptionsFactory { get; set; }
 }
