@@ -1,8 +1,20 @@
+using SkEmbeddingGemma.TestSupport;
+
 namespace SkEmbeddingGemma.Hub.Tests;
 
 /// <summary>A small fake model, a temp cache (never ~/.cache) and a download call that ignores the process environment.</summary>
 internal static class HubFixture
 {
+    private static readonly Lazy<Dictionary<string, byte[]>> s_tinyModelFiles = new(() => Directory
+        .EnumerateFiles(TinyModelFolder, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(TinyModelFolder, f).Replace('\\', '/'), File.ReadAllBytes, StringComparer.Ordinal));
+
+    /// <summary>The project's tiny random-weight EmbeddingGemma with the real tokenizer, a folder that really runs.</summary>
+    public static string TinyModelFolder => TestModels.EnsureTinyModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+
+    /// <summary>Every file of <see cref="TinyModelFolder"/> by its repository path, read once per test run.</summary>
+    public static IReadOnlyDictionary<string, byte[]> TinyModelFiles => s_tinyModelFiles.Value;
+
     public static Dictionary<string, byte[]> SmallModel()
     {
         var random = new Random(7);
