@@ -13,13 +13,11 @@ namespace SkEmbeddingGemma.Hub.Tests;
 /// </summary>
 public sealed class DependencyInjectionTests
 {
-    private const string DataFile = "onnx/model.onnx_data";
-
     [Fact]
     public async Task AddEmbeddingGemma_alone_downloads_the_default_model_once_and_embeds_like_the_folder()
     {
         using var cache = new TempFolder();
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
         using IHost host = BuildHost(hub, cache.Path);
         var generator = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         Assert.Equal(HuggingFaceHub.DefaultRepository, generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
@@ -38,7 +36,7 @@ public sealed class DependencyInjectionTests
         }
 
         Assert.Single(hub.Requests, r => r.Path.StartsWith("/api/models/", StringComparison.Ordinal));
-        Assert.Single(hub.FileGets(DataFile));
+        Assert.Single(hub.FileGets(HubFixture.DataFile));
         EmbeddingGemmaModel model = host.Services.GetRequiredService<EmbeddingGemmaModel>();
         Assert.Equal(EmbeddingGemmaModelStatus.Loaded, model.Status);
         Assert.Equal(Path.Combine(cache.Path, "models--onnx-community--embeddinggemma-300m-ONNX", "snapshots", FakeHub.Commit), model.ModelDirectory);
@@ -57,8 +55,8 @@ public sealed class DependencyInjectionTests
     public async Task An_interrupted_download_fails_the_call_and_the_health_check_with_the_hub_error_then_resumes()
     {
         using var cache = new TempFolder();
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
-        hub.DropAfter[DataFile] = 10_000_000;
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
+        hub.DropAfter[HubFixture.DataFile] = 10_000_000;
         using IHost host = BuildHost(hub, cache.Path);
         var generator = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         HealthCheckService health = host.Services.GetRequiredService<HealthCheckService>();
@@ -71,7 +69,7 @@ public sealed class DependencyInjectionTests
         Assert.Equal(HealthStatus.Unhealthy, failed.Status);
         Assert.Same(error, failed.Exception);
         Assert.Contains(error.Message, failed.Description, StringComparison.Ordinal);
-        string partial = Path.Combine(cache.Path, "models--onnx-community--embeddinggemma-300m-ONNX", "blobs", FakeHub.Sha256(hub.Files[DataFile]) + ".incomplete");
+        string partial = Path.Combine(cache.Path, "models--onnx-community--embeddinggemma-300m-ONNX", "blobs", FakeHub.Sha256(hub.Files[HubFixture.DataFile]) + ".incomplete");
         long kept = new FileInfo(partial).Length;
         Assert.InRange(kept, 1, 10_000_000);
 
@@ -79,7 +77,7 @@ public sealed class DependencyInjectionTests
         hub.Requests.Clear();
         Embedding<float> embedding = await generator.GenerateAsync("resumed");
 
-        Assert.Equal($"bytes={kept}-", Assert.Single(hub.FileGets(DataFile)).Range);
+        Assert.Equal($"bytes={kept}-", Assert.Single(hub.FileGets(HubFixture.DataFile)).Range);
         Assert.False(File.Exists(partial));
         using var direct = new EmbeddingGemmaGenerator(HubFixture.TinyModelFolder);
         Assert.Equal((await direct.GenerateAsync("resumed")).Vector.ToArray(), embedding.Vector.ToArray());
@@ -90,16 +88,13 @@ public sealed class DependencyInjectionTests
     public async Task Offline_with_an_empty_cache_fails_an_eager_start_with_how_to_get_the_model()
     {
         using var cache = new TempFolder();
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
-        var services = new ServiceCollection();
-        services.AddEmbeddingGemma(o =>
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
+        await using ServiceProvider provider = BuildProvider(hub, o =>
         {
-            o.HubEndpoint = hub.Endpoint;
             o.HubCacheDirectory = cache.Path;
             o.HubOffline = true;
             o.EagerLoad = true;
         });
-        await using ServiceProvider provider = services.BuildServiceProvider();
 
         HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(
             () => provider.GetRequiredService<IHostedService>().StartAsync(CancellationToken.None));
@@ -115,20 +110,29 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task A_model_path_wins_and_the_hub_is_never_asked()
     {
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
-        var services = new ServiceCollection();
-        services.AddEmbeddingGemma(o =>
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
+        await using ServiceProvider provider = BuildProvider(hub, o =>
         {
             o.ModelPath = HubFixture.TinyModelFolder;
-            o.HubEndpoint = hub.Endpoint;
             o.HubOffline = false;
         });
-        await using ServiceProvider provider = services.BuildServiceProvider();
 
         Embedding<float> embedding = await provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync("local");
 
         Assert.Equal(Path.GetFileName(HubFixture.TinyModelFolder), embedding.ModelId);
         Assert.Empty(hub.Requests);
+    }
+
+    /// <summary>A container whose EmbeddingGemma asks <paramref name="hub"/>, configured in code.</summary>
+    private static ServiceProvider BuildProvider(FakeHub hub, Action<EmbeddingGemmaServiceOptions> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddEmbeddingGemma(o =>
+        {
+            o.HubEndpoint = hub.Endpoint;
+            configure(o);
+        });
+        return services.BuildServiceProvider();
     }
 
     /// <summary>A host whose only EmbeddingGemma call is <c>AddEmbeddingGemma()</c>; the Hub settings come from its configuration.</summary>

@@ -96,7 +96,7 @@ public sealed class DownloadTests
         await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
         HubDownloadOptions pinned = HubFixture.Options(hub, cache.Path);
         pinned.CheckForUpdates = false;
-        hub.DropAfter["onnx/model.onnx_data"] = 1_000;
+        hub.DropAfter[HubFixture.DataFile] = 1_000;
         await Assert.ThrowsAsync<HubDownloadException>(() => HubFixture.DownloadAsync(pinned));
 
         // The ref is written but the snapshot lacks its graph: that is not a cache hit, so the download goes on.

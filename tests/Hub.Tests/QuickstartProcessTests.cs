@@ -12,24 +12,22 @@ namespace SkEmbeddingGemma.Hub.Tests;
 /// </summary>
 public sealed class QuickstartProcessTests
 {
-    private const string DataFile = "onnx/model.onnx_data";
-
     [Fact]
     public async Task A_dropped_download_fails_clearly_resumes_on_the_next_run_and_later_runs_make_no_request()
     {
         using var home = new TempFolder();
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
-        hub.DropAfter[DataFile] = 20_000_000;
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
+        hub.DropAfter[HubFixture.DataFile] = 20_000_000;
         var environment = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint, ["HF_HOME"] = home.Path };
 
         Run dropped = await RunQuickstartAsync(environment);
 
         Assert.Equal(1, dropped.ExitCode);
         Assert.Empty(dropped.Output);
-        Assert.Contains($"The connection dropped while downloading {DataFile}", dropped.Errors, StringComparison.Ordinal);
+        Assert.Contains($"The connection dropped while downloading {HubFixture.DataFile}", dropped.Errors, StringComparison.Ordinal);
         Assert.Contains("run again to resume", dropped.Errors, StringComparison.Ordinal);
         string repo = Path.Combine(home.Path, "hub", "models--onnx-community--embeddinggemma-300m-ONNX");
-        string partial = Path.Combine(repo, "blobs", FakeHub.Sha256(hub.Files[DataFile]) + ".incomplete");
+        string partial = Path.Combine(repo, "blobs", FakeHub.Sha256(hub.Files[HubFixture.DataFile]) + ".incomplete");
         long kept = new FileInfo(partial).Length;
         Assert.InRange(kept, 1, 20_000_000);
         Assert.False(File.Exists(Path.Combine(repo, "snapshots", FakeHub.Commit, "onnx", "model.onnx")));
@@ -38,9 +36,9 @@ public sealed class QuickstartProcessTests
         Run resumed = await RunQuickstartAsync(environment);
 
         Assert.Equal(0, resumed.ExitCode);
-        Assert.Equal($"bytes={kept}-", Assert.Single(hub.FileGets(DataFile)).Range);
+        Assert.Equal($"bytes={kept}-", Assert.Single(hub.FileGets(HubFixture.DataFile)).Range);
         Assert.Contains("Downloading EmbeddingGemma from the Hugging Face Hub", resumed.Errors, StringComparison.Ordinal);
-        Assert.Contains($"  {DataFile}: 100 %", resumed.Errors, StringComparison.Ordinal);
+        Assert.Contains($"  {HubFixture.DataFile}: 100 %", resumed.Errors, StringComparison.Ordinal);
         Assert.StartsWith("Query: Which planet is known as the Red Planet?   (64 dimensions, onnx-community/embeddinggemma-300m-ONNX)", resumed.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(partial));
 
@@ -64,7 +62,7 @@ public sealed class QuickstartProcessTests
     public async Task Without_the_hub_and_without_a_cache_it_says_how_to_get_the_model()
     {
         using var home = new TempFolder();
-        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.TinyModelFiles, HuggingFaceHub.DefaultRepository);
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
 
         Run offline = await RunQuickstartAsync(new() { ["HF_ENDPOINT"] = hub.Endpoint, ["HF_HOME"] = home.Path, ["HF_HUB_OFFLINE"] = "1" });
         Run unreachable = await RunQuickstartAsync(new() { ["HF_ENDPOINT"] = $"http://127.0.0.1:{ClosedPort()}", ["HF_HOME"] = home.Path });
