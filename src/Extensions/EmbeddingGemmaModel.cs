@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma;
 
@@ -59,6 +60,7 @@ public sealed class EmbeddingGemmaModel : IDisposable
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">The locator returned no folder.</exception>
+    /// <exception cref="HubDownloadException">The model comes from the Hub and could not be downloaded (or, offline, is not cached); the next call retries and resumes.</exception>
     /// <remarks>Load errors (missing files, a corrupt graph, bad settings) propagate as <see cref="EmbeddingGemmaGenerator"/>'s constructor throws them.</remarks>
     public async ValueTask<EmbeddingGemmaGenerator> GetGeneratorAsync(CancellationToken cancellationToken = default)
     {
@@ -117,27 +119,36 @@ public sealed class EmbeddingGemmaModel : IDisposable
 
     private async Task<EmbeddingGemmaGenerator> LoadAsync(CancellationToken cancellationToken)
     {
-        string directory;
-        if (Options.ModelLocator is { } locator)
-        {
-            IServiceProvider services = _services ?? EmptyServiceProvider.Instance;
-            directory = await locator(services, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("EmbeddingGemma's ModelLocator returned no folder.");
-        }
-        else
-        {
-            directory = Options.ModelPath
-                ?? throw new InvalidOperationException("EmbeddingGemma needs a ModelPath or a ModelLocator.");
-        }
-
+        string directory = await LocateAsync(cancellationToken).ConfigureAwait(false);
         EmbeddingGemmaLog.Loading(_logger, directory);
         long started = Stopwatch.GetTimestamp();
-        EmbeddingGemmaGeneratorOptions generatorOptions = Options.ToGeneratorOptions();
+
+        // A Hub snapshot folder is named after its commit, so the repository is the better default id.
+        EmbeddingGemmaGeneratorOptions generatorOptions = Options.ToGeneratorOptions(Options.UsesHub ? Options.EffectiveHubRepository : null);
         EmbeddingGemmaGenerator generator = await Task.Run(() => new EmbeddingGemmaGenerator(directory, generatorOptions), cancellationToken)
             .ConfigureAwait(false);
         ModelDirectory = directory;
         EmbeddingGemmaLog.Loaded(_logger, generator.ModelId, generator.EmbeddingDimensions, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return generator;
+    }
+
+    /// <summary>The model folder: the locator's, else <see cref="EmbeddingGemmaServiceOptions.ModelPath"/>, else a Hub download (or its cache).</summary>
+    private async Task<string> LocateAsync(CancellationToken cancellationToken)
+    {
+        if (Options.ModelLocator is { } locator)
+        {
+            return await locator(_services ?? EmptyServiceProvider.Instance, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("EmbeddingGemma's ModelLocator returned no folder.");
+        }
+
+        if (!Options.UsesHub)
+        {
+            return Options.ModelPath!;
+        }
+
+        HubDownloadOptions download = Options.ToHubDownloadOptions();
+        EmbeddingGemmaLog.Downloading(_logger, download.Repository, download.Revision, download.Variant);
+        return await HuggingFaceHub.DownloadModelAsync(download, Options.HubProgress, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class EmptyServiceProvider : IServiceProvider

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma;
 
@@ -14,16 +15,19 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
 
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.ModelLocator is null)
+
+        // No ModelPath is fine: the model then comes from the Hub, whose settings are checked instead.
+        if (options.ModelLocator is null && !string.IsNullOrWhiteSpace(options.ModelPath) && !Directory.Exists(options.ModelPath))
         {
-            if (string.IsNullOrWhiteSpace(options.ModelPath))
-            {
-                failures.Add($"{settingPrefix}ModelPath is required (or set a ModelLocator in code): the folder of an EmbeddingGemma ONNX export.");
-            }
-            else if (!Directory.Exists(options.ModelPath))
-            {
-                failures.Add($"{settingPrefix}ModelPath '{options.ModelPath}' is not an existing folder.");
-            }
+            failures.Add($"{settingPrefix}ModelPath '{options.ModelPath}' is not an existing folder (leave it out to download the model from the Hugging Face Hub).");
+        }
+
+        Check(failures, settingPrefix + nameof(options.HubRepository), options.HubRepository, HubNames.RepositoryError);
+        Check(failures, settingPrefix + nameof(options.HubRevision), options.HubRevision, HubNames.RevisionError);
+        Check(failures, settingPrefix + nameof(options.HubEndpoint), options.HubEndpoint, HubNames.EndpointError);
+        if (options.HubCacheDirectory is { } cache && string.IsNullOrWhiteSpace(cache))
+        {
+            failures.Add($"{settingPrefix}HubCacheDirectory must not be blank (leave it out for HF_HUB_CACHE or $HF_HOME/hub).");
         }
 
         if (options.Variant is { } variant && string.IsNullOrWhiteSpace(variant))
@@ -42,6 +46,14 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
         AtLeast(failures, settingPrefix + nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1);
         AtLeast(failures, settingPrefix + nameof(options.MaxTokens), options.MaxTokens, 2);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string setting, string? value, Func<string, string?> error)
+    {
+        if (value is not null && error(value) is { } problem)
+        {
+            failures.Add($"{setting} {problem}");
+        }
     }
 
     private static void AtLeast(List<string> failures, string setting, int? value, int minimum)

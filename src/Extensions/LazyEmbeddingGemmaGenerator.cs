@@ -18,7 +18,8 @@ internal sealed class LazyEmbeddingGemmaGenerator : IEmbeddingGenerator<string, 
         _model = model;
         EmbeddingGemmaServiceOptions options = model.Options;
         string? path = string.IsNullOrWhiteSpace(options.ModelPath) ? null : Path.GetFullPath(options.ModelPath);
-        string? modelId = options.ModelId ?? (path is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(path)));
+        string? modelId = options.ModelId
+            ?? (path is not null ? Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) : options.UsesHub ? options.EffectiveHubRepository : null);
         _preloadMetadata = new EmbeddingGeneratorMetadata(
             EmbeddingGemmaGenerator.ProviderName, path is null ? null : new Uri(path), modelId, options.Dimensions);
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Extensions.Tests.Support;
+using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma.Extensions.Tests;
 
@@ -77,6 +78,12 @@ public sealed class ServiceCollectionTests
             ["EmbeddingGemma:MaxBatchSize"] = "2",
             ["EmbeddingGemma:MaxBatchTokens"] = "512",
             ["EmbeddingGemma:MaxTokens"] = "128",
+            ["EmbeddingGemma:HubRepository"] = "my-org/embeddinggemma-finetune",
+            ["EmbeddingGemma:HubRevision"] = "v2",
+            ["EmbeddingGemma:HubEndpoint"] = "http://127.0.0.1:1",
+            ["EmbeddingGemma:HubCacheDirectory"] = "/data/hf/hub",
+            ["EmbeddingGemma:HubOffline"] = "true",
+            ["EmbeddingGemma:HubCheckForUpdates"] = "true",
         }).Build();
         var services = new ServiceCollection();
         services.AddEmbeddingGemma(configuration.GetSection("EmbeddingGemma"));
@@ -98,6 +105,11 @@ public sealed class ServiceCollectionTests
 
         EmbeddingGemmaServiceOptions options = provider.GetRequiredService<EmbeddingGemmaModel>().Options;
         Assert.Equal((1, 2, 512, 128), (options.IntraOpNumThreads, options.MaxBatchSize, options.MaxBatchTokens, options.MaxTokens));
+
+        // The Hub settings bind too; the ModelPath wins over them, so nothing was asked of that (unreachable) endpoint.
+        Assert.Equal(
+            ("my-org/embeddinggemma-finetune", "v2", "http://127.0.0.1:1", "/data/hf/hub", (bool?)true, true),
+            (options.HubRepository, options.HubRevision, options.HubEndpoint, options.HubCacheDirectory, options.HubOffline, options.HubCheckForUpdates));
     }
 
     [Fact]
@@ -110,26 +122,38 @@ public sealed class ServiceCollectionTests
             ["EmbeddingGemma:Dimensions"] = "0",
             ["EmbeddingGemma:MaxBatchSize"] = "-1",
             ["EmbeddingGemma:MaxTokens"] = "1",
+            ["EmbeddingGemma:HubRepository"] = "not a repo",
+            ["EmbeddingGemma:HubRevision"] = "../main",
+            ["EmbeddingGemma:HubEndpoint"] = "ftp://mirror",
+            ["EmbeddingGemma:HubCacheDirectory"] = " ",
         });
         builder.Services.AddEmbeddingGemma(builder.Configuration.GetSection("EmbeddingGemma"));
         using IHost host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("EmbeddingGemma:ModelPath '/no/such/model' is not an existing folder.", error.Failures);
+        Assert.Contains("EmbeddingGemma:ModelPath '/no/such/model' is not an existing folder (leave it out to download the model from the Hugging Face Hub).", error.Failures);
+        Assert.Contains(error.Failures, f => f.StartsWith("EmbeddingGemma:HubRepository 'not a repo' is not a Hugging Face repository id: use 'org/name'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("EmbeddingGemma:HubRevision '../main' is not a revision", StringComparison.Ordinal));
+        Assert.Contains("EmbeddingGemma:HubEndpoint 'ftp://mirror' is not an http(s) address such as https://huggingface.co.", error.Failures);
+        Assert.Contains(error.Failures, f => f.StartsWith("EmbeddingGemma:HubCacheDirectory must not be blank", StringComparison.Ordinal));
         Assert.Contains("EmbeddingGemma:Dimensions must be at least 1 (was 0).", error.Failures);
         Assert.Contains("EmbeddingGemma:MaxBatchSize must be at least 1 (was -1).", error.Failures);
         Assert.Contains("EmbeddingGemma:MaxTokens must be at least 2 (was 1).", error.Failures);
     }
 
     [Fact]
-    public async Task Missing_model_path_is_reported_at_start()
+    public async Task Without_a_model_path_only_the_hub_settings_are_checked_and_nothing_is_downloaded()
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Services.AddKeyedEmbeddingGemma("docs", o => o.Dimensions = 128);
+        builder.Services.AddKeyedEmbeddingGemma("bad", o => o.HubRevision = "");
         using IHost host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains(error.Failures, f => f.StartsWith("EmbeddingGemma[docs]:ModelPath is required", StringComparison.Ordinal));
+        Assert.StartsWith("EmbeddingGemma[bad]:HubRevision '' is not a revision", Assert.Single(error.Failures), StringComparison.Ordinal);
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, host.Services.GetRequiredKeyedService<EmbeddingGemmaModel>("docs").Status);
+        var docs = host.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("docs");
+        Assert.Equal(HuggingFaceHub.DefaultRepository, docs.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
     }
 
     [Fact]

@@ -90,6 +90,25 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task Without_update_checks_a_cached_branch_costs_no_request_and_an_incomplete_one_is_completed()
+    {
+        using var cache = new TempFolder();
+        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
+        HubDownloadOptions pinned = HubFixture.Options(hub, cache.Path);
+        pinned.CheckForUpdates = false;
+        hub.DropAfter[HubFixture.DataFile] = 1_000;
+        await Assert.ThrowsAsync<HubDownloadException>(() => HubFixture.DownloadAsync(pinned));
+
+        // The ref is written but the snapshot lacks its graph: that is not a cache hit, so the download goes on.
+        string first = await HubFixture.DownloadAsync(pinned);
+        hub.Requests.Clear();
+        string second = await HubFixture.DownloadAsync(pinned);
+
+        Assert.Equal(first, second);
+        Assert.Empty(hub.Requests);
+    }
+
+    [Fact]
     public async Task A_cache_written_by_huggingface_hub_is_reused_without_requests()
     {
         using var cache = new TempFolder();

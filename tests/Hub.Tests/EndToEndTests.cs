@@ -8,9 +8,8 @@ public sealed class EndToEndTests
     [Fact]
     public async Task A_model_served_like_the_hub_downloads_and_embeds()
     {
-        string model = TestModels.EnsureTinyModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
-        Dictionary<string, byte[]> files = Directory.EnumerateFiles(model, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(model, f).Replace('\\', '/'), File.ReadAllBytes, StringComparer.Ordinal);
+        string model = HubFixture.TinyModelFolder;
+        IReadOnlyDictionary<string, byte[]> files = HubFixture.TinyModelFiles;
         using var cache = new TempFolder();
         await using FakeHub hub = await FakeHub.StartAsync(files);
 

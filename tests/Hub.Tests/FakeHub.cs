@@ -28,14 +28,18 @@ internal sealed class FakeHub : IAsyncDisposable
     private readonly WebApplication _hub;
     private readonly WebApplication _cdn;
 
-    private FakeHub(IReadOnlyDictionary<string, byte[]> files, WebApplication hub, WebApplication cdn)
+    private FakeHub(IReadOnlyDictionary<string, byte[]> files, string repository, WebApplication hub, WebApplication cdn)
     {
         Files = new Dictionary<string, byte[]>(files, StringComparer.Ordinal);
+        ServedRepository = repository;
         _hub = hub;
         _cdn = cdn;
     }
 
     public Dictionary<string, byte[]> Files { get; }
+
+    /// <summary>The one repository this Hub has; every other answers 404.</summary>
+    public string ServedRepository { get; }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -75,12 +79,12 @@ internal sealed class FakeHub : IAsyncDisposable
     public IEnumerable<RecordedRequest> FileGets(string path) =>
         Requests.Where(r => r.Method == "GET" && (r.Path.EndsWith("/" + path, StringComparison.Ordinal) || r.Path.EndsWith("/cdn/" + Sha256(Files[path]), StringComparison.Ordinal)));
 
-    public static async Task<FakeHub> StartAsync(IReadOnlyDictionary<string, byte[]> files)
+    public static async Task<FakeHub> StartAsync(IReadOnlyDictionary<string, byte[]> files, string repository = Repository)
     {
         FakeHub? hub = null;
         WebApplication hubApp = Build(context => hub!.HandleHubAsync(context));
         WebApplication cdnApp = Build(context => hub!.HandleCdnAsync(context));
-        hub = new FakeHub(files, hubApp, cdnApp);
+        hub = new FakeHub(files, repository, hubApp, cdnApp);
         await hubApp.StartAsync();
         await cdnApp.StartAsync();
         hub.Endpoint = hubApp.Urls.Single().TrimEnd('/');
@@ -130,7 +134,7 @@ internal sealed class FakeHub : IAsyncDisposable
         {
             string rest = path[Api.Length..];
             int at = rest.IndexOf("/revision/", StringComparison.Ordinal);
-            if (at < 0 || rest[..at] != Repository)
+            if (at < 0 || rest[..at] != ServedRepository)
             {
                 await Error(context, 404, "RepoNotFound");
                 return;
@@ -144,7 +148,7 @@ internal sealed class FakeHub : IAsyncDisposable
 
             var listing = new
             {
-                id = Repository,
+                id = ServedRepository,
                 sha = Commit,
                 siblings = Files.Keys.Concat(ExtraListing).Select(f => new { rfilename = f }).ToArray(),
             };
@@ -154,7 +158,7 @@ internal sealed class FakeHub : IAsyncDisposable
         }
 
         int resolve = path.IndexOf("/resolve/", StringComparison.Ordinal);
-        if (resolve < 0 || path[1..resolve] != Repository)
+        if (resolve < 0 || path[1..resolve] != ServedRepository)
         {
             await Error(context, 404, "RepoNotFound");
             return;

@@ -5,14 +5,12 @@ namespace SkEmbeddingGemma.Hub.Tests;
 
 public sealed class FaultTests
 {
-    private const string DataFile = "onnx/model.onnx_data";
-
     [Fact]
     public async Task A_dropped_connection_keeps_the_part_and_the_next_call_fetches_only_the_rest()
     {
         using var cache = new TempFolder();
         await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
-        hub.DropAfter[DataFile] = 1_000_000;
+        hub.DropAfter[HubFixture.DataFile] = 1_000_000;
         HubDownloadOptions options = HubFixture.Options(hub, cache.Path);
 
         HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(() => HubFixture.DownloadAsync(options));
@@ -20,7 +18,7 @@ public sealed class FaultTests
         Assert.Equal(HubErrorKind.Network, error.Kind);
         Assert.Contains("run again to resume", error.Message, StringComparison.Ordinal);
         string blobs = Path.Combine(HubFixture.RepoFolder(cache.Path), "blobs");
-        string partial = Path.Combine(blobs, FakeHub.Sha256(hub.Files[DataFile]) + ".incomplete");
+        string partial = Path.Combine(blobs, FakeHub.Sha256(hub.Files[HubFixture.DataFile]) + ".incomplete");
         long kept = new FileInfo(partial).Length;
         Assert.InRange(kept, 1, 1_000_000);
         Assert.False(File.Exists(Path.Combine(HubFixture.RepoFolder(cache.Path), "snapshots", FakeHub.Commit, "onnx", "model.onnx")));
@@ -33,9 +31,9 @@ public sealed class FaultTests
         hub.Requests.Clear();
         string folder = await HubFixture.DownloadAsync(options);
 
-        RecordedRequest resumed = Assert.Single(hub.FileGets(DataFile));
+        RecordedRequest resumed = Assert.Single(hub.FileGets(HubFixture.DataFile));
         Assert.Equal($"bytes={kept}-", resumed.Range);
-        Assert.Equal(hub.Files[DataFile], File.ReadAllBytes(Path.Combine(folder, DataFile)));
+        Assert.Equal(hub.Files[HubFixture.DataFile], File.ReadAllBytes(Path.Combine(folder, HubFixture.DataFile)));
         Assert.False(File.Exists(partial));
         Assert.DoesNotContain(hub.Requests, r => r.Method == "GET" && r.Path.EndsWith("config.json", StringComparison.Ordinal));
     }
@@ -45,20 +43,20 @@ public sealed class FaultTests
     {
         using var cache = new TempFolder();
         await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
-        hub.Corrupt[DataFile] = true;
+        hub.Corrupt[HubFixture.DataFile] = true;
         HubDownloadOptions options = HubFixture.Options(hub, cache.Path);
 
         HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(() => HubFixture.DownloadAsync(options));
 
         Assert.Equal(HubErrorKind.Corrupt, error.Kind);
-        Assert.Contains(DataFile, error.Message, StringComparison.Ordinal);
+        Assert.Contains(HubFixture.DataFile, error.Message, StringComparison.Ordinal);
         Assert.Contains("deleted", error.Message, StringComparison.Ordinal);
         string blobs = Path.Combine(HubFixture.RepoFolder(cache.Path), "blobs");
-        Assert.Empty(Directory.GetFiles(blobs, FakeHub.Sha256(hub.Files[DataFile]) + "*"));
+        Assert.Empty(Directory.GetFiles(blobs, FakeHub.Sha256(hub.Files[HubFixture.DataFile]) + "*"));
 
         hub.Corrupt.Clear();
         string folder = await HubFixture.DownloadAsync(options);
-        Assert.Equal(hub.Files[DataFile], File.ReadAllBytes(Path.Combine(folder, DataFile)));
+        Assert.Equal(hub.Files[HubFixture.DataFile], File.ReadAllBytes(Path.Combine(folder, HubFixture.DataFile)));
     }
 
     [Fact]
@@ -113,7 +111,7 @@ public sealed class FaultTests
     {
         using var cache = new TempFolder();
         await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
-        hub.DropAfter[DataFile] = 1000;
+        hub.DropAfter[HubFixture.DataFile] = 1000;
         HubDownloadOptions options = HubFixture.Options(hub, cache.Path);
         options.Token = "hf_secret_in_flight_77";
 

@@ -1,8 +1,26 @@
+using SkEmbeddingGemma.TestSupport;
+
 namespace SkEmbeddingGemma.Hub.Tests;
 
 /// <summary>A small fake model, a temp cache (never ~/.cache) and a download call that ignores the process environment.</summary>
 internal static class HubFixture
 {
+    /// <summary>The largest file of a model, the one fault tests cut.</summary>
+    public const string DataFile = "onnx/model.onnx_data";
+
+    private static readonly Lazy<Dictionary<string, byte[]>> s_tinyModelFiles = new(() => Directory
+        .EnumerateFiles(TinyModelFolder, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(TinyModelFolder, f).Replace('\\', '/'), File.ReadAllBytes, StringComparer.Ordinal));
+
+    /// <summary>The project's tiny random-weight EmbeddingGemma with the real tokenizer, a folder that really runs.</summary>
+    public static string TinyModelFolder => TestModels.EnsureTinyModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+
+    /// <summary>Every file of <see cref="TinyModelFolder"/> by its repository path, read once per test run.</summary>
+    public static IReadOnlyDictionary<string, byte[]> TinyModelFiles => s_tinyModelFiles.Value;
+
+    /// <summary>A Hub serving the tiny model as <see cref="HuggingFaceHub.DefaultRepository"/>, what a fresh machine would fetch.</summary>
+    public static Task<FakeHub> StartDefaultRepositoryHubAsync() => FakeHub.StartAsync(TinyModelFiles, HuggingFaceHub.DefaultRepository);
+
     public static Dictionary<string, byte[]> SmallModel()
     {
         var random = new Random(7);

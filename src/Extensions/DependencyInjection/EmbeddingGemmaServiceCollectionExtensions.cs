@@ -17,9 +17,29 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </remarks>
 public static class EmbeddingGemmaServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers EmbeddingGemma from the Hugging Face Hub (<c>onnx-community/embeddinggemma-300m-ONNX</c>, downloaded
+    /// once into the huggingface_hub cache on first use), or as the app's <c>EmbeddingGemma</c> configuration section
+    /// says when an <see cref="IConfiguration"/> is registered, as hosts do (<c>EmbeddingGemma:ModelPath</c>,
+    /// <c>EmbeddingGemma:HubRepository</c>, ...). <c>HF_ENDPOINT</c>, <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>,
+    /// <c>HF_TOKEN</c> and <c>HF_HUB_OFFLINE</c> apply.
+    /// </summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
+    /// <returns>The pipeline's builder, to chain middleware.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGemma(
+        this IServiceCollection services, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<EmbeddingGemmaServiceOptions>(GetOptionsName(serviceKey: null))
+            .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(EmbeddingGemmaServiceOptions.SectionName).Bind(options));
+        return AddCore(services, serviceKey: null, configuration: null, configure: null, lifetime);
+    }
+
     /// <summary>Registers EmbeddingGemma configured in code.</summary>
     /// <param name="services">The services to add to.</param>
-    /// <param name="configure">Sets the options, at least <see cref="EmbeddingGemmaServiceOptions.ModelPath"/> or <see cref="EmbeddingGemmaServiceOptions.ModelLocator"/>.</param>
+    /// <param name="configure">Sets the options; with no <see cref="EmbeddingGemmaServiceOptions.ModelPath"/> or <see cref="EmbeddingGemmaServiceOptions.ModelLocator"/>, the model comes from the Hugging Face Hub.</param>
     /// <param name="lifetime">The generator pipeline's lifetime; the model itself is always a singleton.</param>
     /// <returns>The pipeline's builder, to chain middleware.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>

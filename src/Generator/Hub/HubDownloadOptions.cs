@@ -46,9 +46,9 @@ public sealed class HubDownloadOptions
     public string? Endpoint
     {
         get;
-        set => field = value is null || (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0)
-            ? value?.TrimEnd('/')
-            : throw new ArgumentException($"'{value}' is not an http(s) address such as https://huggingface.co.", nameof(value));
+        set => field = value is not null && HubNames.EndpointError(value) is { } error
+            ? throw new ArgumentException(error, nameof(value))
+            : value?.TrimEnd('/');
     }
 
     /// <summary>
@@ -69,6 +69,14 @@ public sealed class HubDownloadOptions
             ? throw new ArgumentException("A cache folder cannot be blank; use null for the default.", nameof(value))
             : value;
     }
+
+    /// <summary>
+    /// Gets or sets whether a cached branch or tag is checked against the Hub (one metadata request) for a newer commit;
+    /// the default is <see langword="true"/>, as in huggingface_hub. When <see langword="false"/>, a complete cached
+    /// snapshot of the revision is used without any request, so the model (and the vectors it makes) stays the same until
+    /// the revision is changed or the model is downloaded again with this set.
+    /// </summary>
+    public bool CheckForUpdates { get; set; } = true;
 
     /// <summary>
     /// Gets or sets whether to use only the cache and never the network; null for <c>HF_HUB_OFFLINE=1</c>. Offline, a

@@ -19,30 +19,34 @@ internal static partial class HubNames
     public static string ValidateRepository(string value, string paramName)
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
-        if (value.Length > MaxRepositoryLength || !RepositoryId().IsMatch(value) || value.Contains("--", StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"'{value}' is not a Hugging Face repository id: use 'org/name' (letters, digits, '-', '_', '.'; no '--' or '..'), such as '{HuggingFaceHub.DefaultRepository}'.",
-                paramName);
-        }
-
-        return value;
+        return RepositoryError(value) is { } error ? throw new ArgumentException(error, paramName) : value;
     }
+
+    /// <summary>Why <paramref name="value"/> is not a repository id, starting with the quoted value; null when it is one.</summary>
+    public static string? RepositoryError(string value) =>
+        value.Length > MaxRepositoryLength || !RepositoryId().IsMatch(value) || value.Contains("--", StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal)
+            ? $"'{value}' is not a Hugging Face repository id: use 'org/name' (letters, digits, '-', '_', '.'; no '--' or '..'), such as '{HuggingFaceHub.DefaultRepository}'."
+            : null;
 
     /// <summary>Checks a branch, tag or commit: path-like refs such as <c>refs/pr/1</c> are fine, escapes are not.</summary>
     /// <exception cref="ArgumentException">The revision is empty, too long, or could escape the cache's <c>refs</c> folder.</exception>
     public static string ValidateRevision(string value, string paramName)
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
-        if (value.Length is 0 or > 255 || !IsSafeRelativePath(value) || value.AsSpan().IndexOfAny(RevisionForbidden) >= 0)
-        {
-            throw new ArgumentException(
-                $"'{value}' is not a revision: use a branch ('main'), a tag, or a 40-character commit hash, without '..', '\\' or a leading '/'.",
-                paramName);
-        }
-
-        return value;
+        return RevisionError(value) is { } error ? throw new ArgumentException(error, paramName) : value;
     }
+
+    /// <summary>Why <paramref name="value"/> is not a revision, starting with the quoted value; null when it is one.</summary>
+    public static string? RevisionError(string value) =>
+        value.Length is 0 or > 255 || !IsSafeRelativePath(value) || value.AsSpan().IndexOfAny(RevisionForbidden) >= 0
+            ? $"'{value}' is not a revision: use a branch ('main'), a tag, or a 40-character commit hash, without '..', '\\' or a leading '/'."
+            : null;
+
+    /// <summary>Why <paramref name="value"/> is not a Hub address, starting with the quoted value; null when it is one.</summary>
+    public static string? EndpointError(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0
+            ? null
+            : $"'{value}' is not an http(s) address such as https://huggingface.co.";
 
     /// <summary>Checks a variant name such as <c>model</c> or <c>model_quantized</c> and drops a trailing <c>.onnx</c>.</summary>
     /// <exception cref="ArgumentException">The value is blank or a path.</exception>

@@ -60,8 +60,9 @@ public static class HuggingFaceHub
         string? cachedCommit = HubNames.IsCommitHash(revision) ? revision : cache.ReadRef(revision);
         bool cached = cachedCommit is not null && cache.IsComplete(cachedCommit, variant);
 
-        // A commit never changes, and offline a cached branch is the best there is: no request either way.
-        if (cached && (offline || cachedCommit == revision))
+        // A commit never changes, offline a cached branch is the best there is, and without update checks it is pinned:
+        // no request in any of these cases.
+        if (cached && (offline || cachedCommit == revision || !options.CheckForUpdates))
         {
             return cache.SnapshotDirectory(cachedCommit!);
         }
