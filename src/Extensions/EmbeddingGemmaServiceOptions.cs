@@ -94,7 +94,19 @@ public sealed class EmbeddingGemmaServiceOptions
     /// </summary>
     public bool EagerLoad { get; set; }
 
-    /// <summary>Gets or sets a factory for ONNX Runtime session options (execution providers, tuning); overrides <see cref="IntraOpNumThreads"/>.</summary>
+    /// <summary>
+    /// Gets or sets the ONNX Runtime execution provider (<c>Cpu</c>, the default, <c>Cuda</c>, <c>DirectML</c>, <c>CoreML</c>,
+    /// <c>OpenVino</c>); every provider but the CPU needs its ONNX Runtime package.
+    /// </summary>
+    public EmbeddingGemmaExecutionProvider ExecutionProvider { get; set; }
+
+    /// <summary>Gets or sets the execution provider's device index (CUDA, DirectML); by default 0.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>
+    /// Gets or sets a factory for ONNX Runtime session options, for tuning the other settings don't cover; it replaces
+    /// <see cref="IntraOpNumThreads"/>, <see cref="ExecutionProvider"/> and <see cref="DeviceId"/>, which must then keep their defaults.
+    /// </summary>
     public Func<SessionOptions>? SessionOptionsFactory { get; set; }
 
     /// <summary>Whether the model comes from the Hub: neither a locator nor a model folder is set.</summary>
@@ -139,6 +151,8 @@ public sealed class EmbeddingGemmaServiceOptions
             Dimensions = Dimensions,
             DefaultPromptName = DefaultPromptName,
             IntraOpNumThreads = IntraOpNumThreads,
+            ExecutionProvider = ExecutionProvider,
+            DeviceId = DeviceId,
             SessionOptionsFactory = SessionOptionsFactory,
         };
 

@@ -45,6 +45,11 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
         AtLeast(failures, settingPrefix + nameof(options.MaxBatchSize), options.MaxBatchSize, 1);
         AtLeast(failures, settingPrefix + nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1);
         AtLeast(failures, settingPrefix + nameof(options.MaxTokens), options.MaxTokens, 2);
+        AtLeast(failures, settingPrefix + nameof(options.DeviceId), options.DeviceId, 0);
+        if (!Enum.IsDefined(options.ExecutionProvider))
+        {
+            failures.Add($"{settingPrefix}ExecutionProvider {(int)options.ExecutionProvider} is not one of {string.Join(", ", Enum.GetNames<EmbeddingGemmaExecutionProvider>())}.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -126,6 +126,7 @@ public sealed class ServiceCollectionTests
             ["EmbeddingGemma:HubRevision"] = "../main",
             ["EmbeddingGemma:HubEndpoint"] = "ftp://mirror",
             ["EmbeddingGemma:HubCacheDirectory"] = " ",
+            ["EmbeddingGemma:DeviceId"] = "-2",
         });
         builder.Services.AddEmbeddingGemma(builder.Configuration.GetSection("EmbeddingGemma"));
         using IHost host = builder.Build();
@@ -139,6 +140,27 @@ public sealed class ServiceCollectionTests
         Assert.Contains("EmbeddingGemma:Dimensions must be at least 1 (was 0).", error.Failures);
         Assert.Contains("EmbeddingGemma:MaxBatchSize must be at least 1 (was -1).", error.Failures);
         Assert.Contains("EmbeddingGemma:MaxTokens must be at least 2 (was 1).", error.Failures);
+        Assert.Contains("EmbeddingGemma:DeviceId must be at least 0 (was -2).", error.Failures);
+    }
+
+    [Fact]
+    public async Task Execution_provider_binds_from_configuration_and_a_missing_one_names_its_package()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EmbeddingGemma:ModelPath"] = TinyModel.Directory,
+            ["EmbeddingGemma:ExecutionProvider"] = "Cuda",
+            ["EmbeddingGemma:DeviceId"] = "1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEmbeddingGemma(configuration.GetSection("EmbeddingGemma"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        EmbeddingGemmaServiceOptions options = provider.GetRequiredService<EmbeddingGemmaModel>().Options;
+        Assert.Equal((EmbeddingGemmaExecutionProvider.Cuda, 1), (options.ExecutionProvider, options.DeviceId));
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(() => generator.GenerateAsync(["text"]));
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", error.Message);
     }
 
     [Fact]
