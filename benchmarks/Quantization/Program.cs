@@ -1,4 +1,4 @@
-// Float32 vs the project's own int8 dynamic quantization (tools/ModelFactory OnnxDynamicQuantizer) on the full-size
+// Float32 vs the project's own int8 dynamic quantization (src/Quantizer OnnxDynamicQuantizer) on the full-size
 // random-weight EmbeddingGemma: throughput, cosine to float32, file sizes, load times. All in one process with the runs
 // interleaved, so the ratios hold on a loaded machine even when absolute numbers move.
 // Usage: dotnet run --project benchmarks/Quantization -c Release -- [--rounds 3] [--texts 32] [--threads N] [--model DIR] [--keep]
@@ -7,7 +7,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma;
-using SkEmbeddingGemma.ModelFactory;
+using SkEmbeddingGemma.Quantization;
 using SkEmbeddingGemma.TestSupport;
 
 int rounds = 3, textCount = 32;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SkEmbeddingGemma.ModelFactory.Onnx;
+using SkEmbeddingGemma.Quantization.Onnx;
 
 namespace SkEmbeddingGemma.ModelFactory;
 

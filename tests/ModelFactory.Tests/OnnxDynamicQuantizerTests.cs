@@ -1,7 +1,8 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using SkEmbeddingGemma.ModelFactory.Onnx;
+using SkEmbeddingGemma.Quantization;
+using SkEmbeddingGemma.Quantization.Onnx;
 using SkEmbeddingGemma.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using SkEmbeddingGemma.Quantization;
 
 namespace SkEmbeddingGemma.ModelFactory;
 
@@ -92,7 +93,7 @@ public static class EmbeddingGemmaModelWriter
 
     private static void WriteGraph(string onnxDirectory, string baseName, GemmaEncoderConfig config, int seed, bool float16)
     {
-        Onnx.ModelProto model;
+        Quantization.Onnx.ModelProto model;
         using (var weights = new ExternalDataWriter(Path.Combine(onnxDirectory, baseName + ".onnx_data"), seed, float16))
         {
             model = GemmaEncoderGraph.Build(config, weights);

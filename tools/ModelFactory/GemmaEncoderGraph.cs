@@ -1,6 +1,6 @@
-using SkEmbeddingGemma.ModelFactory.Onnx;
+using SkEmbeddingGemma.Quantization.Onnx;
 using static SkEmbeddingGemma.ModelFactory.OnnxGraphBuilder;
-using DataType = SkEmbeddingGemma.ModelFactory.Onnx.TensorProto.Types.DataType;
+using DataType = SkEmbeddingGemma.Quantization.Onnx.TensorProto.Types.DataType;
 
 namespace SkEmbeddingGemma.ModelFactory;
 

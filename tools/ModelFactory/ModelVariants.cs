@@ -1,3 +1,5 @@
+using SkEmbeddingGemma.Quantization;
+
 namespace SkEmbeddingGemma.ModelFactory;
 
 /// <summary>Which ONNX files <see cref="EmbeddingGemmaModelWriter"/> writes into <c>onnx/</c>.</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using SkEmbeddingGemma.ModelFactory.Onnx;
-using DataType = SkEmbeddingGemma.ModelFactory.Onnx.TensorProto.Types.DataType;
+using SkEmbeddingGemma.Quantization.Onnx;
+using DataType = SkEmbeddingGemma.Quantization.Onnx.TensorProto.Types.DataType;
 
 namespace SkEmbeddingGemma.ModelFactory;
 

@@ -1,42 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using SkEmbeddingGemma.ModelFactory.Onnx;
-using DataType = SkEmbeddingGemma.ModelFactory.Onnx.TensorProto.Types.DataType;
+using SkEmbeddingGemma.Quantization.Onnx;
+using DataType = SkEmbeddingGemma.Quantization.Onnx.TensorProto.Types.DataType;
 
-namespace SkEmbeddingGemma.ModelFactory;
-
-/// <summary>How a quantized MatMul is written.</summary>
-public enum QuantizedMatMulFormat
-{
-    /// <summary>
-    /// One com.microsoft <c>DynamicQuantizeMatMul</c> node (uint8 activations quantized at run time, int8 weights).
-    /// ONNX Runtime only, and what its optimizer turns the other form into anyway.
-    /// </summary>
-    DynamicQuantizeMatMul,
-
-    /// <summary>
-    /// Standard ONNX ops, as onnxruntime's <c>quantize_dynamic</c> writes them:
-    /// <c>DynamicQuantizeLinear</c> → <c>MatMulInteger</c> → <c>Cast</c> → <c>Mul</c> by activation scale × weight scale.
-    /// </summary>
-    MatMulInteger,
-}
-
-/// <summary>Settings of <see cref="OnnxDynamicQuantizer"/>.</summary>
-public sealed record OnnxDynamicQuantizerOptions
-{
-    public QuantizedMatMulFormat Format { get; init; } = QuantizedMatMulFormat.DynamicQuantizeMatMul;
-
-    /// <summary>One scale per output column (default) rather than one per tensor: same speed, much less error.</summary>
-    public bool PerChannel { get; init; } = true;
-}
-
-/// <summary>What <see cref="OnnxDynamicQuantizer.Quantize"/> did.</summary>
-/// <param name="QuantizedMatMuls">MatMul nodes replaced (B was a 2-D float initializer).</param>
-/// <param name="FloatMatMuls">MatMul nodes left in float (activation × activation, such as attention scores).</param>
-/// <param name="ModelBytes">Size of the written <c>.onnx</c> file.</param>
-/// <param name="DataBytes">Size of the written external-data file (0 when every tensor is inline).</param>
-public sealed record QuantizationSummary(int QuantizedMatMuls, int FloatMatMuls, long ModelBytes, long DataBytes);
+namespace SkEmbeddingGemma.Quantization;
 
 /// <summary>
 /// Dynamic int8 quantization of an ONNX model, like onnxruntime's <c>quantize_dynamic</c> with QInt8 weights:
@@ -178,7 +146,7 @@ public static class OnnxDynamicQuantizer
                 string aQuantized = prefix + "_a_quantized", aScale = prefix + "_a_scale", aZeroPoint = prefix + "_a_zero_point";
                 nodes.Add(NewNode("DynamicQuantizeLinear", prefix + "_a_quant", string.Empty, [node.Input[0]], [aQuantized, aScale, aZeroPoint]));
                 nodes.Add(NewNode("MatMulInteger", prefix + "_int", string.Empty, [aQuantized, q.Weight, aZeroPoint], [prefix + "_int32"]));
-                nodes.Add(NewNode("Cast", prefix + "_cast", string.Empty, [prefix + "_int32"], [prefix + "_int_float"], OnnxGraphBuilder.Attr("to", (long)DataType.Float)));
+                nodes.Add(NewNode("Cast", prefix + "_cast", string.Empty, [prefix + "_int32"], [prefix + "_int_float"], new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float }));
                 nodes.Add(NewNode("Mul", prefix + "_scale", string.Empty, [aScale, q.Scale], [prefix + "_combined_scale"]));
                 nodes.Add(NewNode("Mul", prefix + "_rescale", string.Empty, [prefix + "_int_float", prefix + "_combined_scale"], [node.Output[0]]));
             }
@@ -211,7 +179,7 @@ public static class OnnxDynamicQuantizer
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
         }
 
-        model.ProducerName = "SkEmbeddingGemma.ModelFactory.OnnxDynamicQuantizer";
+        model.ProducerName = "SkEmbeddingGemma.Quantization.OnnxDynamicQuantizer";
         return (quantized, floatMatMuls);
     }
 
@@ -382,7 +350,7 @@ public static class OnnxDynamicQuantizer
         }
     }
 
-    /// <summary>The output external-data file: 4096-aligned tensors, like <see cref="ExternalDataWriter"/>.</summary>
+    /// <summary>The output external-data file: 4096-aligned tensors, like the model factory writes them.</summary>
     private sealed class DataFile(string path, string location) : IDisposable
     {
         private FileStream? _stream;
