@@ -54,7 +54,7 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
     }, cancellationToken).ConfigureAwait(false);
 }));
 
-var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create() };
+var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create(), QuantizeCommand.Create(modelOption, Run) };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 async Task<int> Pipeline(

@@ -103,6 +103,48 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
         Assert.Contains("float16", stderr);
     }
 
+    [Fact]
+    public async Task Quantize_writes_a_labelled_int8_variant_that_embed_can_use()
+    {
+        using var copy = new CopiedModel(fixture.ModelDirectory);
+
+        (int code, string stdout, string stderr) = await RunAsync("quantize", "--model", copy.Path);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal("model_int8", stdout.Trim());
+        Assert.Contains("min cosine to float32 over 16 probe embeddings: 0.99", stderr);
+        Assert.Contains("approximate", stderr);
+        Assert.True(File.Exists(copy.FilePath("onnx/model_int8.onnx")) && File.Exists(copy.FilePath("onnx/model_int8.onnx_data")));
+
+        (code, stdout, stderr) = await RunAsync(
+            ["embed", "--model", copy.Path, "--variant", "model_int8", "--prompt-name", "query", "--input", "-", "--output", "-"],
+            stdin: JsonSerializer.Serialize(new { text = "Which planet is known as the Red Planet?" }));
+
+        Assert.True(code == 0, stderr);
+        using JsonDocument line = JsonDocument.Parse(stdout);
+        float[] quantized = [.. line.RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle())];
+        float[] reference = (await fixture.Generator.GenerateQueryEmbeddingAsync("Which planet is known as the Red Planet?")).Vector.ToArray();
+        Assert.NotEqual(reference, quantized);
+        Assert.InRange(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(reference, quantized), 0.99f, 1.0001f);
+    }
+
+    [Fact]
+    public async Task Quantize_refuses_to_replace_the_float32_graph_and_deletes_a_variant_below_the_cosine_floor()
+    {
+        using var copy = new CopiedModel(fixture.ModelDirectory);
+
+        (int code, _, string stderr) = await RunAsync("quantize", "--model", copy.Path, "--name", "model");
+        Assert.Equal(1, code);
+        Assert.Contains("--name 'model' would replace the float32 graph", stderr);
+
+        (code, _, stderr) = await RunAsync("quantize", "--model", copy.Path, "--min-cosine", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("below --min-cosine 1: the variant was deleted", stderr);
+        Assert.False(File.Exists(copy.FilePath("onnx/model_int8.onnx")));
+        Assert.False(File.Exists(copy.FilePath("onnx/model_int8.onnx_data")));
+        Assert.True(File.Exists(copy.FilePath("onnx/model.onnx_data")));
+    }
+
     private static int[] Ids(string line)
     {
         using JsonDocument document = JsonDocument.Parse(line);
