@@ -48,6 +48,7 @@ try
     {
         ("int8 DynamicQuantizeMatMul", "model_quantized", QuantizedMatMulFormat.DynamicQuantizeMatMul),
         ("int8 MatMulInteger", "model_matmulinteger", QuantizedMatMulFormat.MatMulInteger),
+        ("4-bit MatMulNBits (block 32)", "model_q4", QuantizedMatMulFormat.MatMulNBits4),
     })
     {
         var stopwatch = Stopwatch.StartNew();

@@ -19,6 +19,9 @@ public static class OnnxDynamicQuantizer
     // Tensors at most this big stay inline, as ONNX exporters do; the rest go to the external-data file.
     private const int InlineLimit = 1024;
 
+    // Elements per 4-bit block along K, as onnx-community's q4 exports use.
+    private const int BlockSize4Bit = 32;
+
     /// <summary>
     /// Reads <paramref name="inputModelPath"/> (with its external data) and writes the quantized model to
     /// <paramref name="outputModelPath"/>, its weights to <c>{output name}_data</c> beside it (e.g. <c>model_quantized.onnx_data</c>).
@@ -114,7 +117,7 @@ public static class OnnxDynamicQuantizer
         GraphProto graph = model.Graph;
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var graphInputs = graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var quantizedWeights = new Dictionary<string, (string Weight, string Scale)>(StringComparer.Ordinal);
+        var quantizedWeights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
         var newInitializers = new List<TensorProto>();
         var nodes = new List<NodeProto>(graph.Node.Count * 2);
         int quantized = 0, floatMatMuls = 0;
@@ -130,14 +133,22 @@ public static class OnnxDynamicQuantizer
                 continue;
             }
 
-            if (!quantizedWeights.TryGetValue(b.Name, out (string Weight, string Scale) q))
+            if (!quantizedWeights.TryGetValue(b.Name, out QuantizedWeight? q))
             {
-                q = QuantizeWeight(b, source, data, options.PerChannel, newInitializers);
+                q = options.Format == QuantizedMatMulFormat.MatMulNBits4
+                    ? QuantizeWeight4Bit(b, source, data, newInitializers)
+                    : QuantizeWeight(b, source, data, options.PerChannel, newInitializers);
                 quantizedWeights.Add(b.Name, q);
             }
 
             string prefix = string.IsNullOrEmpty(node.Name) ? node.Output[0] : node.Name;
-            if (options.Format == QuantizedMatMulFormat.DynamicQuantizeMatMul)
+            if (options.Format == QuantizedMatMulFormat.MatMulNBits4)
+            {
+                nodes.Add(NewNode("MatMulNBits", prefix + "_q4", MicrosoftDomain, [node.Input[0], q.Weight, q.Scale], [node.Output[0]],
+                    IntAttribute("K", q.Rows), IntAttribute("N", q.Columns), IntAttribute("bits", 4), IntAttribute("block_size", BlockSize4Bit),
+                    IntAttribute("accuracy_level", 4)));
+            }
+            else if (options.Format == QuantizedMatMulFormat.DynamicQuantizeMatMul)
             {
                 nodes.Add(NewNode("DynamicQuantizeMatMul", prefix + "_quant", MicrosoftDomain, [node.Input[0], q.Weight, q.Scale], [node.Output[0]]));
             }
@@ -146,7 +157,7 @@ public static class OnnxDynamicQuantizer
                 string aQuantized = prefix + "_a_quantized", aScale = prefix + "_a_scale", aZeroPoint = prefix + "_a_zero_point";
                 nodes.Add(NewNode("DynamicQuantizeLinear", prefix + "_a_quant", string.Empty, [node.Input[0]], [aQuantized, aScale, aZeroPoint]));
                 nodes.Add(NewNode("MatMulInteger", prefix + "_int", string.Empty, [aQuantized, q.Weight, aZeroPoint], [prefix + "_int32"]));
-                nodes.Add(NewNode("Cast", prefix + "_cast", string.Empty, [prefix + "_int32"], [prefix + "_int_float"], new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float }));
+                nodes.Add(NewNode("Cast", prefix + "_cast", string.Empty, [prefix + "_int32"], [prefix + "_int_float"], IntAttribute("to", (long)DataType.Float)));
                 nodes.Add(NewNode("Mul", prefix + "_scale", string.Empty, [aScale, q.Scale], [prefix + "_combined_scale"]));
                 nodes.Add(NewNode("Mul", prefix + "_rescale", string.Empty, [prefix + "_int_float", prefix + "_combined_scale"], [node.Output[0]]));
             }
@@ -173,7 +184,7 @@ public static class OnnxDynamicQuantizer
         graph.Initializer.AddRange(kept);
         graph.Initializer.AddRange(newInitializers);
 
-        if (quantized > 0 && options.Format == QuantizedMatMulFormat.DynamicQuantizeMatMul
+        if (quantized > 0 && options.Format != QuantizedMatMulFormat.MatMulInteger
             && !model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
         {
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
@@ -184,7 +195,7 @@ public static class OnnxDynamicQuantizer
     }
 
     // Symmetric int8: scale = max|w| / 127 per column (or tensor), zero point 0, values in [-127, 127].
-    private static (string Weight, string Scale) QuantizeWeight(TensorProto b, ExternalDataSource source, DataFile data, bool perChannel, List<TensorProto> initializers)
+    private static QuantizedWeight QuantizeWeight(TensorProto b, ExternalDataSource source, DataFile data, bool perChannel, List<TensorProto> initializers)
     {
         int rows = checked((int)b.Dims[0]), columns = checked((int)b.Dims[1]);
         float[] values = source.ReadFloats(b, checked(rows * columns));
@@ -218,8 +229,56 @@ public static class OnnxDynamicQuantizer
         string weightName = b.Name + "_quantized", scaleName = b.Name + "_scale";
         initializers.Add(data.Write(weightName, DataType.Int8, MemoryMarshal.AsBytes(quantized.AsSpan()), [rows, columns]));
         initializers.Add(data.Write(scaleName, DataType.Float, MemoryMarshal.AsBytes(scales.AsSpan()), perChannel ? [columns] : []));
-        return (weightName, scaleName);
+        return new QuantizedWeight(weightName, scaleName, rows, columns);
     }
+
+    // MatMulNBits layout: B[K, N] is stored column by column as [N, K / block, block / 2] bytes, two 4-bit values per byte
+    // (the lower k in the low nibble), one float scale per (column, block); values are q - 8 with q in [1, 15] here
+    // (symmetric: scale = max|w| / 7 per block).
+    private static QuantizedWeight QuantizeWeight4Bit(TensorProto b, ExternalDataSource source, DataFile data, List<TensorProto> initializers)
+    {
+        int rows = checked((int)b.Dims[0]), columns = checked((int)b.Dims[1]);
+        int blocks = (rows + BlockSize4Bit - 1) / BlockSize4Bit;
+        float[] values = source.ReadFloats(b, checked(rows * columns));
+        var packed = new byte[checked(columns * blocks * BlockSize4Bit / 2)];
+        var scales = new float[columns * blocks];
+        for (int n = 0; n < columns; n++)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                int first = block * BlockSize4Bit, last = Math.Min(rows, first + BlockSize4Bit);
+                float max = 0;
+                for (int k = first; k < last; k++)
+                {
+                    max = MathF.Max(max, MathF.Abs(values[k * columns + n]));
+                }
+
+                float scale = max > 0 ? max / 7f : 1f;
+                scales[n * blocks + block] = scale;
+                int offset = (n * blocks + block) * (BlockSize4Bit / 2);
+                for (int k = first; k < last; k++)
+                {
+                    int q = (int)Math.Clamp(MathF.Round(values[k * columns + n] / scale, MidpointRounding.ToEven), -7f, 7f) + 8;
+                    int i = k - first;
+                    packed[offset + i / 2] |= (byte)((i & 1) == 0 ? q : q << 4);
+                }
+
+                // Rows past K in the last block hold the zero point, so they add nothing.
+                for (int i = last - first; i < BlockSize4Bit; i++)
+                {
+                    packed[offset + i / 2] |= (byte)((i & 1) == 0 ? 8 : 8 << 4);
+                }
+            }
+        }
+
+        string weightName = b.Name + "_q4", scaleName = b.Name + "_q4_scale";
+        initializers.Add(data.Write(weightName, DataType.Uint8, packed, [columns, blocks, BlockSize4Bit / 2]));
+        initializers.Add(data.Write(scaleName, DataType.Float, MemoryMarshal.AsBytes(scales.AsSpan()), [columns * blocks]));
+        return new QuantizedWeight(weightName, scaleName, rows, columns);
+    }
+
+    private static AttributeProto IntAttribute(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     private static NodeProto NewNode(string opType, string name, string domain, string[] inputs, string[] outputs, params AttributeProto[] attributes)
     {
@@ -252,6 +311,9 @@ public static class OnnxDynamicQuantizer
 
         used.UnionWith(graph.Output.Select(o => o.Name));
     }
+
+    /// <summary>A quantized weight's initializer names and its float shape [K, N].</summary>
+    private sealed record QuantizedWeight(string Weight, string Scale, int Rows, int Columns);
 
     /// <summary>Reads tensors stored inline or in external-data files next to the source model.</summary>
     private sealed class ExternalDataSource(string directory) : IDisposable

@@ -34,6 +34,8 @@ public sealed class QuantizedModelFixture : IDisposable
         ContribSummary = OnnxDynamicQuantizer.Quantize(source, Path.Combine(Directory, "onnx", "model_quantized.onnx"));
         IntegerSummary = OnnxDynamicQuantizer.Quantize(
             source, Path.Combine(Directory, "onnx", "model_matmulinteger.onnx"), new OnnxDynamicQuantizerOptions { Format = QuantizedMatMulFormat.MatMulInteger });
+        FourBitSummary = OnnxDynamicQuantizer.Quantize(
+            source, Path.Combine(Directory, "onnx", "model_q4.onnx"), new OnnxDynamicQuantizerOptions { Format = QuantizedMatMulFormat.MatMulNBits4 });
     }
 
     public string FloatDirectory { get; }
@@ -43,6 +45,8 @@ public sealed class QuantizedModelFixture : IDisposable
     public QuantizationSummary ContribSummary { get; }
 
     public QuantizationSummary IntegerSummary { get; }
+
+    public QuantizationSummary FourBitSummary { get; }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
@@ -145,6 +149,29 @@ public sealed class OnnxDynamicQuantizerTests(QuantizedModelFixture fixture, ITe
         Assert.Equal(s_texts.Length, cosines.Length);
         Assert.InRange(cosines.Min(), 0.99f, 1.0001f);
     }
+
+    [Fact]
+    public async Task Four_bit_graph_replaces_every_weight_matmul_and_stays_near_float32()
+    {
+        ModelProto model = Read("model_q4");
+        NodeProto[] nbits = [.. model.Graph.Node.Where(n => n.OpType == "MatMulNBits")];
+        Assert.Equal(WeightMatMuls, nbits.Length);
+        Assert.All(nbits, n => Assert.Equal("com.microsoft", n.Domain));
+        Assert.All(nbits, n => Assert.Equal((4L, 32L, 4L), (Attribute(n, "bits"), Attribute(n, "block_size"), Attribute(n, "accuracy_level"))));
+        Assert.Equal(WeightMatMuls, fixture.FourBitSummary.QuantizedMatMuls);
+
+        using var reference = new EmbeddingGemmaGenerator(fixture.FloatDirectory);
+        using var fourBit = new EmbeddingGemmaGenerator(fixture.Directory, new EmbeddingGemmaGeneratorOptions { Variant = "model_q4" });
+        GeneratedEmbeddings<Embedding<float>> expected = await reference.GenerateAsync(s_texts);
+        GeneratedEmbeddings<Embedding<float>> actual = await fourBit.GenerateAsync(s_texts);
+        float[] cosines = [.. expected.Zip(actual, (e, a) => TensorPrimitives.CosineSimilarity(e.Vector.Span, a.Vector.Span))];
+        output.WriteLine($"model_q4: min cosine {cosines.Min():F5}, mean {cosines.Average():F5} over {cosines.Length} texts");
+
+        // 15 levels per block of 32 through six random-weight layers: measured 0.90 min, 0.95 mean. A broken layout gives ~0.
+        Assert.InRange(cosines.Min(), 0.85f, 1.0001f);
+    }
+
+    private static long Attribute(NodeProto node, string name) => node.Attribute.Single(a => a.Name == name).I;
 
     [Fact]
     public void Writer_Int8_flag_writes_model_quantized_with_or_without_float32()
