@@ -35,7 +35,8 @@ internal static class QuantizeCommand
         var nameOption = new Option<string>("--name") { Description = "Variant name to write under onnx/.", DefaultValueFactory = _ => DefaultVariant };
         var formatOption = new Option<QuantizedMatMulFormat>("--format")
         {
-            Description = "MatMulInteger (standard ONNX ops, as onnxruntime's quantize_dynamic writes) or DynamicQuantizeMatMul (ONNX Runtime contrib op).",
+            Description = "MatMulInteger (int8, standard ONNX ops, as onnxruntime's quantize_dynamic writes), DynamicQuantizeMatMul (int8, ONNX Runtime contrib op) "
+                + "or MatMulNBits4 (4-bit blocks of 32, like model_q4; coarser: pass --name model_q4 and expect a lower cosine).",
             DefaultValueFactory = _ => QuantizedMatMulFormat.MatMulInteger,
         };
         var minCosineOption = new Option<double>("--min-cosine")
