@@ -4,13 +4,16 @@ using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
-// Usage: FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no] [indexes=IDMap,Flat;IDMap,SQ8;IDMap,HNSW32]
+// Usage: FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no] [indexes=IDMap,Flat;IDMap,SQ8;IDMap,HNSW32] [dir]
+// With a dir, index files already there are read instead of built and the folder is kept: a second run with
+// SKFAISS_LIBRARY=<other variant> then searches the very same indexes (data and queries are seeded, so identical).
 int n = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 int d = args.Length > 1 ? int.Parse(args[1]) : 768;
 int nq = args.Length > 2 ? int.Parse(args[2]) : 200;
 bool connector = args.Length <= 3 || args[3] != "no";
 string[] descriptions = args.Length > 4 ? args[4].Split(';') : ["IDMap,Flat", "IDMap,SQ8", "IDMap,HNSW32"];
-string dir = Path.Combine(Path.GetTempPath(), "faissbench-" + Environment.ProcessId);
+bool keepDir = args.Length > 5;
+string dir = keepDir ? Path.GetFullPath(args[5]) : Path.Combine(Path.GetTempPath(), "faissbench-" + Environment.ProcessId);
 Directory.CreateDirectory(dir);
 Console.WriteLine($"n={n} d={d} queries={nq} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} FAISS {FaissIndex.NativeVersion} ({FaissLibraryResolver.LoadedFrom})");
 
@@ -43,20 +46,10 @@ Console.WriteLine($"C# TensorPrimitives scan (all cores)  {scan[scan.Count / 2],
 var files = new List<string>();
 foreach (string description in descriptions)
 {
+    string file = Path.Combine(dir, description.Replace(',', '_') + ".index");
+    bool reuse = File.Exists(file);
     var sw = Stopwatch.StartNew();
-    using FaissIndex index = FaissIndex.Create(d, description, innerProduct: true);
-    if (!index.IsTrained)
-    {
-        index.Train(data.AsSpan(0, Math.Min(n, 50_000) * d));
-    }
-
-    if (description.Contains("HNSW", StringComparison.Ordinal))
-    {
-        index.SetHnswEfConstruction(64);
-        index.SetHnswEfSearch(128);
-    }
-
-    index.Add(data, ids);
+    using FaissIndex index = reuse ? FaissIndex.Read(file) : Build(description, data, ids, d, n);
     double build = sw.Elapsed.TotalMilliseconds;
     var distances = new float[10 * 100];
     var labels = new long[10 * 100];
@@ -73,9 +66,12 @@ foreach (string description in descriptions)
     sw.Restart();
     index.Search(queries.AsSpan(0, batch * d), 10, distances, labels, efSearch: 128);
     double batched = sw.Elapsed.TotalMilliseconds / batch;
-    Console.WriteLine($"shim   {description,-14} build {build,9:F0} ms | single p50 {lat[nq / 2],8:F3} ms p95 {lat[nq * 95 / 100],8:F3} ms | batched({batch}) {batched,8:F3} ms/query");
-    string file = Path.Combine(dir, description.Replace(',', '_') + ".index");
-    index.Write(file);
+    Console.WriteLine($"shim   {description,-14} {(reuse ? "read " : "build")} {build,9:F0} ms | single p50 {lat[nq / 2],8:F3} ms p95 {lat[nq * 95 / 100],8:F3} ms | batched({batch}) {batched,8:F3} ms/query");
+    if (!reuse)
+    {
+        index.Write(file);
+    }
+
     files.Add(file);
 }
 
@@ -129,7 +125,28 @@ if (connector)
     }
 }
 
-Directory.Delete(dir, recursive: true);
+if (!keepDir)
+{
+    Directory.Delete(dir, recursive: true);
+}
+
+static FaissIndex Build(string description, float[] data, long[] ids, int d, int n)
+{
+    FaissIndex index = FaissIndex.Create(d, description, innerProduct: true);
+    if (!index.IsTrained)
+    {
+        index.Train(data.AsSpan(0, Math.Min(n, 50_000) * d));
+    }
+
+    if (description.Contains("HNSW", StringComparison.Ordinal))
+    {
+        index.SetHnswEfConstruction(64);
+        index.SetHnswEfSearch(128);
+    }
+
+    index.Add(data, ids);
+    return index;
+}
 
 static float[] RandomUnit(Random random, int count, int d)
 {

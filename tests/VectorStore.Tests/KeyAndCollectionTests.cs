@@ -167,15 +167,6 @@ public sealed class KeyAndCollectionTests : IDisposable
     }
 
     [Fact]
-    public void Resolver_prefers_the_avx2_build_when_present_and_supported()
-    {
-        Assert.Equal(new Version(1, 7, 3), Interop.FaissIndex.NativeVersion);
-        string loaded = Interop.FaissLibraryResolver.LoadedFrom!;
-        bool avx2Present = File.Exists(Path.Combine(Path.GetDirectoryName(loaded)!, "libskfaiss_avx2.so"));
-        Assert.Equal(avx2Present && System.Runtime.Intrinsics.X86.Avx2.IsSupported, loaded.EndsWith("libskfaiss_avx2.so", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void Metadata_services()
     {
         var collection = _store.GetCollection<int, Record<int>>("meta");

@@ -12,8 +12,13 @@ namespace SkEmbeddingGemma.VectorData.Faiss.Interop;
 /// </summary>
 internal static class FaissLibraryResolver
 {
+    internal const string GenericFileName = "libskfaiss.so";
+    internal const string Avx2FileName = "libskfaiss_avx2.so";
+    internal const string OverrideVariable = "SKFAISS_LIBRARY";
+
     private static int s_registered;
 
+    /// <summary>Gets the path the native library was loaded from, once the first P/Invoke has run.</summary>
     internal static string? LoadedFrom { get; private set; }
 
     internal static void Register(Assembly assembly)
@@ -24,6 +29,30 @@ internal static class FaissLibraryResolver
         }
     }
 
+    /// <summary>
+    /// The paths tried, best first: <paramref name="overridePath"/>, then (only when <paramref name="avx2Supported"/>)
+    /// the AVX2 variant in every directory, then the generic one. Separate from <see cref="Avx2.IsSupported"/> and the
+    /// environment so the order can be tested for both kinds of CPU.
+    /// </summary>
+    internal static IEnumerable<string> Candidates(string? overridePath, bool avx2Supported, IEnumerable<string?> directories)
+    {
+        if (!string.IsNullOrEmpty(overridePath))
+        {
+            yield return overridePath;
+        }
+
+        string[] names = avx2Supported ? [Avx2FileName, GenericFileName] : [GenericFileName];
+        string[] folders = [.. directories.Where(d => !string.IsNullOrEmpty(d)).Select(d => d!)];
+        foreach (string name in names)
+        {
+            foreach (string directory in folders)
+            {
+                yield return Path.Combine(directory, name);
+                yield return Path.Combine(directory, "runtimes", "linux-x64", "native", name);
+            }
+        }
+    }
+
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (libraryName != FaissNative.LibraryName)
@@ -31,7 +60,11 @@ internal static class FaissLibraryResolver
             return IntPtr.Zero;
         }
 
-        foreach (string candidate in Candidates(assembly))
+        IEnumerable<string> candidates = Candidates(
+            Environment.GetEnvironmentVariable(OverrideVariable),
+            Avx2.IsSupported,
+            [Path.GetDirectoryName(assembly.Location), AppContext.BaseDirectory]);
+        foreach (string candidate in candidates)
         {
             if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out nint handle))
             {
@@ -41,28 +74,5 @@ internal static class FaissLibraryResolver
         }
 
         return IntPtr.Zero;
-    }
-
-    private static IEnumerable<string> Candidates(Assembly assembly)
-    {
-        string? overridePath = Environment.GetEnvironmentVariable("SKFAISS_LIBRARY");
-        if (!string.IsNullOrEmpty(overridePath))
-        {
-            yield return overridePath;
-        }
-
-        string?[] directories = [Path.GetDirectoryName(assembly.Location), AppContext.BaseDirectory];
-        string[] names = Avx2.IsSupported ? ["libskfaiss_avx2.so", "libskfaiss.so"] : ["libskfaiss.so"];
-        foreach (string name in names)
-        {
-            foreach (string? directory in directories)
-            {
-                if (!string.IsNullOrEmpty(directory))
-                {
-                    yield return Path.Combine(directory, name);
-                    yield return Path.Combine(directory, "runtimes", "linux-x64", "native", name);
-                }
-            }
-        }
     }
 }
