@@ -6,6 +6,7 @@ namespace Rag;
 public static class DocumentLoader
 {
     private static readonly string[] s_extensions = [".md", ".markdown", ".txt"];
+    private static readonly byte[] s_byteOrderMark = [0xEF, 0xBB, 0xBF];
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The Markdown/text files under <paramref name="folder"/>, recursively, in ordinal order of their relative paths.</summary>
@@ -34,7 +35,7 @@ public static class DocumentLoader
             throw new InvalidDataException($"binary file (NUL byte at offset {nul}), not text");
         }
 
-        int bom = bytes.AsSpan().StartsWith(s_strictUtf8.Preamble) ? s_strictUtf8.Preamble.Length : 0;
+        int bom = bytes.AsSpan().StartsWith(s_byteOrderMark) ? s_byteOrderMark.Length : 0;
         try
         {
             return s_strictUtf8.GetString(bytes, bom, bytes.Length - bom);
