@@ -13,15 +13,9 @@ namespace SkEmbeddingGemma.Extensions.Tests;
 /// </summary>
 public sealed class FaissRegistrationTests
 {
-    private static readonly string[] s_passages =
-    [
-        "The cat sat on the warm mat by the fire.",
-        "Paris is the capital and largest city of France.",
-        "Photosynthesis converts light into chemical energy in plants.",
-        "The stock market fell sharply after the announcement.",
-    ];
+    private const string Question = SamplePassages.Question;
 
-    private const string Question = "Which city is the capital of France?";
+    private static readonly string[] s_passages = SamplePassages.Texts;
 
     [Fact]
     public async Task AddFaissVectorStore_embeds_stored_text_as_documents_and_searches_as_queries_with_the_DI_generator()

@@ -16,15 +16,9 @@ namespace SkEmbeddingGemma.Extensions.Tests;
 /// </summary>
 public sealed class FaissSemanticKernelTests
 {
-    private static readonly string[] s_passages =
-    [
-        "The cat sat on the warm mat by the fire.",
-        "Paris is the capital and largest city of France.",
-        "Photosynthesis converts light into chemical energy in plants.",
-        "The stock market fell sharply after the announcement.",
-    ];
+    private const string Question = SamplePassages.Question;
 
-    private const string Question = "Which city is the capital of France?";
+    private static readonly string[] s_passages = SamplePassages.Texts;
 
     [Fact]
     public async Task TextSearchStore_and_TextSearchProvider_over_the_kernel_FAISS_store_use_the_document_and_query_prompts()
@@ -36,20 +30,8 @@ public sealed class FaissSemanticKernelTests
 
         using var textStore = new TextSearchStore<string>(store, "rag", TinyModel.Dimensions);
         await textStore.UpsertTextAsync(s_passages);
-        List<string> top = await (await textStore.SearchAsync(Question, new TextSearchOptions { Top = 1 })).Results.ToListAsync();
         string expected = await BestPassageAsync(kernel);
-        Assert.Equal([expected], top);
-
-        var provider = new TextSearchProvider(textStore, options: new TextSearchProviderOptions { Top = 1 });
-        AIContext context = await provider.ModelInvokingAsync([new ChatMessage(ChatRole.User, Question)]);
-        Assert.Contains(expected, context.Instructions, StringComparison.Ordinal);
-
-        var calls = recorder.Calls.ToArray();
-        Assert.Equal(3, calls.Length);
-        Assert.Equal("document", calls[0].PromptName);
-        Assert.Equal(s_passages, calls[0].Values);
-        Assert.Equal(("query", Question), (calls[1].PromptName, calls[1].Values.Single()));
-        Assert.Equal(("query", Question), (calls[2].PromptName, calls[2].Values.Single()));
+        await TextSearchChecks.AssertSearchAndProviderAsync(textStore, recorder, Question, s_passages, expected);
     }
 
     [Fact]
