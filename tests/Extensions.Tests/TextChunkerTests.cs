@@ -91,6 +91,19 @@ public sealed class TextChunkerTests
     }
 
     [Fact]
+    public void Whitespace_runs_of_any_length_give_no_blank_chunks_and_lose_no_words()
+    {
+        using EmbeddingGemmaGenerator strict = StrictGenerator(maxTokens: 64);
+        var chunker = new EmbeddingGemmaTextChunker(strict, chunkTokens: 40, overlapTokens: 0);
+        string text = "First words here." + new string(' ', 300_000) + "Middle words." + new string('\n', 50_000) + "Last words.";
+
+        IReadOnlyList<TextChunk> chunks = chunker.Chunk(text);
+
+        Assert.All(chunks, c => Assert.False(string.IsNullOrWhiteSpace(c.Text)));
+        Assert.Equal("First words here. Middle words. Last words.", string.Join(' ', chunks.Select(c => c.Text)));
+    }
+
+    [Fact]
     public async Task A_chunk_size_above_the_model_limit_is_lowered_to_what_the_prompt_leaves()
     {
         using EmbeddingGemmaGenerator strict = StrictGenerator(maxTokens: null);

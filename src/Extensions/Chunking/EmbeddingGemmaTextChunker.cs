@@ -27,6 +27,9 @@ public sealed class EmbeddingGemmaTextChunker
     // Below this many tokens per chunk (after the prompt and title), chunking makes no sense.
     private const int MinimumChunkTokens = 8;
 
+    // How far BoundaryLevel looks for the whitespace around a cut.
+    private const int MaxGapScan = 64;
+
     // Cut quality levels (see BoundaryLevel).
     private const int Word = 1;
     private const int Sentence = 2;
@@ -196,14 +199,15 @@ public sealed class EmbeddingGemmaTextChunker
             return Paragraph;
         }
 
+        // Looking a bounded distance each way keeps huge whitespace runs linear.
         int left = p;
-        while (left > 0 && char.IsWhiteSpace(text[left - 1]))
+        while (left > 0 && p - left < MaxGapScan && char.IsWhiteSpace(text[left - 1]))
         {
             left--;
         }
 
         int right = p;
-        while (right < text.Length && char.IsWhiteSpace(text[right]))
+        while (right < text.Length && right - p < MaxGapScan && char.IsWhiteSpace(text[right]))
         {
             right++;
         }
