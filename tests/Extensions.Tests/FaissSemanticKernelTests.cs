@@ -59,6 +59,29 @@ public sealed class FaissSemanticKernelTests
         Assert.Equal(["document", "query"], calls.Select(c => c.PromptName));
     }
 
+    [Fact]
+    public async Task A_keyed_kernel_store_embeds_with_the_generator_of_its_key()
+    {
+        using var temp = new TempFolder();
+        Kernel kernel = Kernel.CreateBuilder()
+            .AddEmbeddingGemma(o => o.ModelPath = TinyModel.Directory, serviceKey: "gemma")
+            .AddFaissVectorStore(Path.Combine(temp.Path, "keyed.db"), serviceKey: "gemma")
+            .Build();
+
+        // No unkeyed generator exists: embedding the text works only through the keyed one.
+        Assert.Null(kernel.Services.GetService<IEmbeddingGenerator>());
+        var store = Assert.IsType<FaissVectorStore>(kernel.Services.GetRequiredKeyedService<VectorStore>("gemma"));
+        var collection = store.GetCollection<string, Passage>("passages");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(s_passages.Select((text, i) => new Passage { Id = $"p{i}", Text = text }));
+        VectorSearchResult<Passage> top = await collection.SearchAsync(Question, 1).SingleAsync();
+
+        var generator = kernel.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("gemma");
+        Dictionary<string, float> scores = await PromptedScores.ComputeAsync(generator, Question, s_passages);
+        Assert.Equal(scores.MaxBy(p => p.Value).Key, top.Record.Text);
+        Assert.Equal(scores[top.Record.Text], top.Score!.Value, 1e-5);
+    }
+
     private static (Kernel Kernel, RecordingEmbeddingGenerator Recorder) BuildKernel(TempFolder temp)
     {
         RecordingEmbeddingGenerator? recorder = null;
