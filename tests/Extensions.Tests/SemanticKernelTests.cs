@@ -14,13 +14,7 @@ namespace SkEmbeddingGemma.Extensions.Tests;
 /// </summary>
 public sealed class SemanticKernelTests
 {
-    private static readonly string[] s_passages =
-    [
-        "The cat sat on the warm mat by the fire.",
-        "Paris is the capital and largest city of France.",
-        "Photosynthesis converts light into chemical energy in plants.",
-        "The stock market fell sharply after the announcement.",
-    ];
+    private static readonly string[] s_passages = SamplePassages.Texts;
 
     private const string Question = "Paris is the capital and largest city of France.";
 
@@ -55,20 +49,8 @@ public sealed class SemanticKernelTests
         await textStore.UpsertTextAsync(s_passages);
         ITextSearch search = textStore.WithQueryPrompt();
 
-        List<string> top = await (await search.SearchAsync(Question, new TextSearchOptions { Top = 1 })).Results.ToListAsync();
         string expected = (await ExpectedRankingAsync(recorder))[0];
-        Assert.Equal([expected], top);
-
-        var provider2 = new TextSearchProvider(search, options: new TextSearchProviderOptions { Top = 1 });
-        AIContext context = await provider2.ModelInvokingAsync([new ChatMessage(ChatRole.User, Question)]);
-        Assert.Contains(expected, context.Instructions, StringComparison.Ordinal);
-
-        var calls = recorder.Calls.ToArray();
-        Assert.Equal(3, calls.Length);
-        Assert.Equal("document", calls[0].PromptName);
-        Assert.Equal(s_passages, calls[0].Values);
-        Assert.Equal(("query", Question), (calls[1].PromptName, calls[1].Values.Single()));
-        Assert.Equal("query", calls[2].PromptName);
+        await TextSearchChecks.AssertSearchAndProviderAsync(search, recorder, Question, s_passages, expected);
     }
 
     [Fact]
