@@ -63,26 +63,29 @@ internal static class StoreCommands
             StoreSchema? existing = await store.CollectionExistsAsync(name, cancellationToken) ? RequireSchema(storePath, name) : null;
             string variant = parse.GetValue(variantOption) ?? existing?.Variant ?? new EmbeddingGemmaGeneratorOptions().Variant;
             int? dimensions = parse.GetValue(dimensionsOption) ?? existing?.Dimensions;
+            string indexKind = parse.GetValue(kindOption) is { } kind ? s_indexKinds[kind] : existing?.IndexKind ?? IndexKind.Flat;
+            if (existing is not null)
+            {
+                // Refuse before loading the model: the collection's settings and fields are fixed.
+                CheckSettings(existing, new(dimensions!.Value, indexKind, variant, existing.Fields), name);
+                existing.CheckInput(name, input.Fields);
+            }
+
             using var generator = new EmbeddingGemmaGenerator(model, new EmbeddingGemmaGeneratorOptions
             {
                 Variant = variant, MaxBatchSize = parse.GetValue(batchSizeOption), Dimensions = dimensions,
             });
-            StoreSchema requested = new(
-                dimensions ?? generator.EmbeddingDimensions,
-                parse.GetValue(kindOption) is { } kind ? s_indexKinds[kind] : existing?.IndexKind ?? IndexKind.Flat,
-                variant,
-                existing?.Fields ?? [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
-            CheckSettings(requested, existing, name);
-            requested.CheckInput(name, input.Fields);
+            StoreSchema schema = existing
+                ?? new(dimensions ?? generator.EmbeddingDimensions, indexKind, variant, [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
             if (existing is null)
             {
                 // Schema first: a crash before the collection exists leaves only a schema the next run replaces.
-                StoreCatalog.Write(storePath, name, requested);
+                StoreCatalog.Write(storePath, name, schema);
             }
 
-            var collection = store.GetDynamicCollection(name, requested.ToDefinition(generator));
+            var collection = store.GetDynamicCollection(name, schema.ToDefinition(generator));
             await collection.EnsureCollectionExistsAsync(cancellationToken);
-            long written = await UpsertAsync(collection, input, requested, cancellationToken);
+            long written = await UpsertAsync(collection, input, schema, cancellationToken);
             await Console.Error.WriteLineAsync($"embeddinggemma: indexed {written} records into collection '{name}' of '{storePath}'.");
             return 0;
         }));
@@ -190,9 +193,9 @@ internal static class StoreCommands
         }
     }
 
-    private static void CheckSettings(StoreSchema requested, StoreSchema? existing, string name)
+    private static void CheckSettings(StoreSchema existing, StoreSchema requested, string name)
     {
-        if (existing is not null && (existing.Dimensions != requested.Dimensions || existing.IndexKind != requested.IndexKind || existing.Variant != requested.Variant))
+        if (existing.Dimensions != requested.Dimensions || existing.IndexKind != requested.IndexKind || existing.Variant != requested.Variant)
         {
             throw new InvalidOperationException(
                 $"Collection '{name}' has {existing.Dimensions} dimensions, index kind {KindName(existing.IndexKind)} and variant {existing.Variant}; "
