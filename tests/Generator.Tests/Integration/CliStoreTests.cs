@@ -69,11 +69,13 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         List<(string Id, double Score)> year2020 = await SearchAsync(query, "--filter", "year=2020");
         List<(string Id, double Score)> both = await SearchAsync(query, "--filter", "year=2020", "--filter", "lang=en");
         List<(string Id, double Score)> titled = await SearchAsync(query, "--filter", "title=Planets");
+        List<(string Id, double Score)> drafts = await SearchAsync(query, "--filter", "draft=true");
 
         AssertRanking(Where(expected, d => d.Lang == "en"), english);
         AssertRanking(Where(expected, d => d.Year == 2020), year2020);
         AssertRanking(Where(expected, d => d.Year == 2020 && d.Lang == "en"), both);
         Assert.Equal(["mars"], titled.Select(h => h.Id));
+        AssertRanking(Where(expected, d => d.Year > 2020), drafts);
     }
 
     [Theory]
@@ -148,6 +150,7 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
     [InlineData("{\"id\": \"a\", \"text\": \"x\", \"Title\": \"t\"}", "line 1: field 'Title' differs from 'title' only in case")]
     [InlineData("{\"id\": \"a\", \"text\": \"x\", \"_vector\": 1}", "line 1: field name '_vector' is reserved")]
     [InlineData("{\"id\": \"a\", \"text\": \"x\", \"n\": 9007199254740993}", "line 1: field 'n' = 9007199254740993 can't be stored exactly")]
+    [InlineData("{\"id\": \"a\", \"text\": \"x\", \"n\": 1}\n{\"id\": \"b\", \"text\": \"x\", \"n\": true}", "line 2: field 'n' is a boolean here but a number on line 1")]
     public async Task Bad_input_is_refused_before_anything_is_written(string input, string expected)
     {
         (int code, _, string stderr) = await CliProcess.RunAsync(["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-"], stdin: input);
@@ -194,8 +197,9 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         [
             ("--top", "0", "--top must be at least 1"),
             ("--filter", "year", "--filter 'year': expected FIELD=VALUE"),
-            ("--filter", "author=me", "collection 'documents' has no field 'author' (fields: id, text, title, year, lang)"),
+            ("--filter", "author=me", "collection 'documents' has no field 'author' (fields: id, text, title, year, lang, draft)"),
             ("--filter", "year=recent", "field 'year' holds numbers; 'recent' is not one"),
+            ("--filter", "draft=maybe", "field 'draft' holds booleans; use true or false"),
             ("--collection", "other", "Collection 'other' does not exist in"),
         ];
 
@@ -288,7 +292,8 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
 
     private static string Lines(IEnumerable<Doc> docs) => string.Concat(docs.Select(d =>
     {
-        var line = new JsonObject { ["id"] = d.Id, ["text"] = d.Text, ["year"] = d.Year, ["lang"] = d.Lang };
+        // "draft" is a boolean field; "note" is always null, so it is no field at all.
+        var line = new JsonObject { ["id"] = d.Id, ["text"] = d.Text, ["year"] = d.Year, ["lang"] = d.Lang, ["draft"] = d.Year > 2020, ["note"] = null };
         if (d.Title is not null)
         {
             line["title"] = d.Title;
