@@ -8,7 +8,12 @@ internal sealed record TokenizeLine([property: JsonPropertyName("ids")] int[] Id
 /// <summary>Output line of <c>embed</c>.</summary>
 internal sealed record EmbedLine([property: JsonPropertyName("embedding")] float[] Embedding, [property: JsonPropertyName("tokens")] int Tokens);
 
-/// <summary>Source-generated JSON for the output lines (no reflection, shortest round-trip floats).</summary>
+/// <summary>Output line of <c>search</c>.</summary>
+internal sealed record SearchLine([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("score")] double Score);
+
+/// <summary>Source-generated JSON for the output lines and saved schemas (no reflection, shortest round-trip floats).</summary>
 [JsonSerializable(typeof(TokenizeLine))]
 [JsonSerializable(typeof(EmbedLine))]
+[JsonSerializable(typeof(SearchLine))]
+[JsonSerializable(typeof(StoreSchema))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

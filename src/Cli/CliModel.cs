@@ -8,9 +8,9 @@ internal static class CliModel
 
     /// <summary>What to do when no model is at hand.</summary>
     public const string HowToGetOne =
-        "Download an EmbeddingGemma ONNX export (e.g. https://huggingface.co/onnx-community/embeddinggemma-300m-ONNX: " +
-        "onnx/model.onnx, onnx/model.onnx_data, tokenizer.json, config.json, config_sentence_transformers.json) into a " +
-        "folder, then pass --model FOLDER or set " + EnvironmentVariable + "=FOLDER.";
+        "Run 'embeddinggemma download' (it prints the model folder; HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE apply) or copy an " +
+        "EmbeddingGemma ONNX export (onnx/model.onnx, onnx/model.onnx_data, tokenizer.json, config.json) into a folder, then pass " +
+        "--model FOLDER or set " + EnvironmentVariable + "=FOLDER.";
 
     /// <summary>Resolves the folder.</summary>
     /// <exception cref="ArgumentException">Neither is given.</exception>

@@ -54,7 +54,12 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
     }, cancellationToken).ConfigureAwait(false);
 }));
 
-var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create(), QuantizeCommand.Create(modelOption, Run) };
+var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create(), QuantizeCommand.Create(modelOption) };
+foreach (Command command in StoreCommands.Create(modelOption, batchSizeOption))
+{
+    root.Subcommands.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 async Task<int> Pipeline(
@@ -76,21 +81,4 @@ async Task<int> Pipeline(
     return 0;
 }
 
-static async Task<int> Run(Func<Task<int>> action)
-{
-    try
-    {
-        return await action().ConfigureAwait(false);
-    }
-    catch (OperationCanceledException)
-    {
-        await Console.Error.WriteLineAsync("embeddinggemma: cancelled").ConfigureAwait(false);
-        return 130;
-    }
-    catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or InvalidOperationException)
-    {
-        // One line, as scripts expect; the message names the problem.
-        await Console.Error.WriteLineAsync($"embeddinggemma: error: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
-        return 1;
-    }
-}
+static Task<int> Run(Func<Task<int>> action) => CliRunner.RunAsync(action);

@@ -29,8 +29,8 @@ internal static class QuantizeCommand
         string.Join(' ', Enumerable.Repeat("A longer passage repeats itself to reach a few hundred tokens of context.", 24)),
     ];
 
-    /// <summary>Builds the command; <paramref name="run"/> maps user errors to one-line messages.</summary>
-    internal static Command Create(Option<string?> modelOption, Func<Func<Task<int>>, Task<int>> run)
+    /// <summary>Builds the command over the shared <c>--model</c> option.</summary>
+    internal static Command Create(Option<string?> modelOption)
     {
         var nameOption = new Option<string>("--name") { Description = "Variant name to write under onnx/.", DefaultValueFactory = _ => DefaultVariant };
         var formatOption = new Option<QuantizedMatMulFormat>("--format")
@@ -51,7 +51,7 @@ internal static class QuantizeCommand
         {
             modelOption, nameOption, formatOption, minCosineOption,
         };
-        command.SetAction((parse, cancellationToken) => run(async () =>
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             string model = CliModel.Resolve(parse.GetValue(modelOption));
             string name = parse.GetValue(nameOption)!;

@@ -1,5 +1,4 @@
 using SkEmbeddingGemma.TestSupport;
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -8,8 +7,6 @@ namespace SkEmbeddingGemma.Tests.Integration;
 /// <summary>The <c>embeddinggemma</c> command, run as a real process over real files.</summary>
 public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
-    private static readonly string s_cli = Path.Combine(AppContext.BaseDirectory, "embeddinggemma.dll");
-
     [Fact]
     public async Task Tokenize_writes_the_model_input_ids_per_line()
     {
@@ -21,7 +18,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
             JsonSerializer.Serialize(new { text = "" }),
         ]);
 
-        (int code, _, string stderr) = await RunAsync("tokenize", "--model", fixture.ModelDirectory, "--prompt-name", "query", "--input", input, "--output", output);
+        (int code, _, string stderr) = await CliProcess.RunAsync("tokenize", "--model", fixture.ModelDirectory, "--prompt-name", "query", "--input", input, "--output", output);
 
         Assert.True(code == 0, stderr);
         string[] lines = await File.ReadAllLinesAsync(output);
@@ -39,7 +36,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
         string[] texts = Corpus.Texts;
         await File.WriteAllLinesAsync(input, texts.Select(t => JsonSerializer.Serialize(new { text = t })));
 
-        (int code, _, string stderr) = await RunAsync(
+        (int code, _, string stderr) = await CliProcess.RunAsync(
             "embed", "--model", fixture.ModelDirectory, "--prompt-name", "document", "--dimensions", "32", "--batch-size", "3", "--input", input, "--output", output);
 
         Assert.True(code == 0, stderr);
@@ -59,7 +56,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     [Fact]
     public async Task Stdin_and_stdout_with_dash()
     {
-        (int code, string stdout, string stderr) = await RunAsync(
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(
             ["tokenize", "--model", fixture.ModelDirectory, "--input", "-", "--output", "-"], stdin: "{\"text\": \"hi\"}\n");
 
         Assert.True(code == 0, stderr);
@@ -76,7 +73,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
         string input = Path.Combine(folder.Path, "in.jsonl");
         await File.WriteAllTextAsync(input, line + "\n");
 
-        (int code, _, string stderr) = await RunAsync("tokenize", "--model", fixture.ModelDirectory, "--input", input, "--output", Path.Combine(folder.Path, "o"));
+        (int code, _, string stderr) = await CliProcess.RunAsync("tokenize", "--model", fixture.ModelDirectory, "--input", input, "--output", Path.Combine(folder.Path, "o"));
 
         Assert.NotEqual(0, code);
         Assert.Single(stderr.Trim().Split('\n'));
@@ -86,7 +83,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     [Fact]
     public async Task Missing_model_says_how_to_get_one()
     {
-        (int code, _, string stderr) = await RunAsync(["tokenize", "--input", "-", "--output", "-"], stdin: "", environment: new() { ["EMBEDDINGGEMMA_MODEL_PATH"] = "" });
+        (int code, _, string stderr) = await CliProcess.RunAsync(["tokenize", "--input", "-", "--output", "-"], stdin: "", environment: new() { ["EMBEDDINGGEMMA_MODEL_PATH"] = "" });
 
         Assert.NotEqual(0, code);
         Assert.Contains("EMBEDDINGGEMMA_MODEL_PATH", stderr);
@@ -96,7 +93,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     [Fact]
     public async Task Float16_variant_exits_with_the_reason()
     {
-        (int code, _, string stderr) = await RunAsync(
+        (int code, _, string stderr) = await CliProcess.RunAsync(
             ["embed", "--model", fixture.ModelDirectory, "--variant", "model_fp16", "--input", "-", "--output", "-"], stdin: "");
 
         Assert.Equal(1, code);
@@ -108,7 +105,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     {
         using var copy = new CopiedModel(fixture.ModelDirectory);
 
-        (int code, string stdout, string stderr) = await RunAsync("quantize", "--model", copy.Path);
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync("quantize", "--model", copy.Path);
 
         Assert.True(code == 0, stderr);
         Assert.Equal("model_int8", stdout.Trim());
@@ -116,7 +113,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
         Assert.Contains("approximate", stderr);
         Assert.True(File.Exists(copy.FilePath("onnx/model_int8.onnx")) && File.Exists(copy.FilePath("onnx/model_int8.onnx_data")));
 
-        (code, stdout, stderr) = await RunAsync(
+        (code, stdout, stderr) = await CliProcess.RunAsync(
             ["embed", "--model", copy.Path, "--variant", "model_int8", "--prompt-name", "query", "--input", "-", "--output", "-"],
             stdin: JsonSerializer.Serialize(new { text = "Which planet is known as the Red Planet?" }));
 
@@ -133,11 +130,11 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     {
         using var copy = new CopiedModel(fixture.ModelDirectory);
 
-        (int code, _, string stderr) = await RunAsync("quantize", "--model", copy.Path, "--name", "model");
+        (int code, _, string stderr) = await CliProcess.RunAsync("quantize", "--model", copy.Path, "--name", "model");
         Assert.Equal(1, code);
         Assert.Contains("--name 'model' would replace the float32 graph", stderr);
 
-        (code, _, stderr) = await RunAsync("quantize", "--model", copy.Path, "--min-cosine", "1");
+        (code, _, stderr) = await CliProcess.RunAsync("quantize", "--model", copy.Path, "--min-cosine", "1");
         Assert.Equal(1, code);
         Assert.Contains("below --min-cosine 1: the variant was deleted", stderr);
         Assert.False(File.Exists(copy.FilePath("onnx/model_int8.onnx")));
@@ -149,35 +146,5 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
     {
         using JsonDocument document = JsonDocument.Parse(line);
         return document.RootElement.GetProperty("ids").EnumerateArray().Select(v => v.GetInt32()).ToArray();
-    }
-
-    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(args, stdin: null);
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(s_cli);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach ((string key, string value) in environment ?? [])
-        {
-            start.Environment[key] = value;
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
