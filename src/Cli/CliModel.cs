@@ -8,7 +8,8 @@ internal static class CliModel
 
     /// <summary>What to do when no model is at hand.</summary>
     public const string HowToGetOne =
-        "Run 'embeddinggemma download' (it prints the model folder; HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE apply) or copy an " +
+        "Run 'embeddinggemma download' (onnx-community/embeddinggemma-300m-ONNX by default; it prints the model folder; HF_ENDPOINT, " +
+        "HF_TOKEN and HF_HUB_OFFLINE apply) or copy an " +
         "EmbeddingGemma ONNX export (onnx/model.onnx, onnx/model.onnx_data, tokenizer.json, config.json) into a folder, then pass " +
         "--model FOLDER or set " + EnvironmentVariable + "=FOLDER.";
 

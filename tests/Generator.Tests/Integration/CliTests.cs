@@ -88,6 +88,7 @@ public sealed class CliTests(TinyModelFixture fixture) : IClassFixture<TinyModel
         Assert.NotEqual(0, code);
         Assert.Contains("EMBEDDINGGEMMA_MODEL_PATH", stderr);
         Assert.Contains("onnx-community/embeddinggemma-300m-ONNX", stderr);
+        Assert.Contains("embeddinggemma download", stderr);
     }
 
     [Fact]
