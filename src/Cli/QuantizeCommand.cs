@@ -61,7 +61,7 @@ internal static class QuantizeCommand
                 throw new ArgumentException($"--min-cosine must be between -1 and 1 (was {minCosine.ToString(CultureInfo.InvariantCulture)}).");
             }
 
-            string source = Model.ModelFolder.ResolveGraph(model, "model");
+            string source = Model.ModelFolder.ResolveGraph(model, Model.ModelFolder.DefaultVariant);
             string target = Path.Combine(Path.GetDirectoryName(source)!, ValidateName(name) + ".onnx");
             QuantizationSummary summary = OnnxDynamicQuantizer.Quantize(
                 source, target, new OnnxDynamicQuantizerOptions { Format = parse.GetValue(formatOption) });
@@ -86,14 +86,12 @@ internal static class QuantizeCommand
 
     private static string ValidateName(string name)
     {
-        if (string.Equals(name, "model", StringComparison.Ordinal) || name.Contains("fp16", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(name, Model.ModelFolder.DefaultVariant, StringComparison.Ordinal) || Model.ModelFolder.IsFloat16Name(name))
         {
             throw new ArgumentException($"--name '{name}' would replace the float32 graph or look like a float16 one; choose another name such as {DefaultVariant}.");
         }
 
-        return name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or ".."
-            ? throw new ArgumentException($"--name '{name}' is not a file name such as {DefaultVariant}.")
-            : name;
+        return Model.ModelFolder.IsVariantName(name) ? name : throw new ArgumentException($"--name '{name}' is not a file name such as {DefaultVariant}.");
     }
 
     private static async Task<double> MinimumCosineAsync(string model, string variant, CancellationToken cancellationToken)

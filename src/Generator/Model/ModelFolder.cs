@@ -22,7 +22,7 @@ internal static class ModelFolder
 
         // A name, never a path: nothing may point outside the model folder.
         string name = variant.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? variant[..^".onnx".Length] : variant;
-        if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
+        if (!IsVariantName(name))
         {
             throw new ArgumentException($"'{variant}' is not a model variant name such as 'model' or 'model_quantized'.", nameof(variant));
         }
@@ -45,6 +45,14 @@ internal static class ModelFolder
             Path.Combine(modelDirectory, "onnx", name + ".onnx"));
     }
 
+    /// <summary>Whether <paramref name="name"/> is a plain file name (no separators, not <c>.</c> or <c>..</c>) usable as a variant.</summary>
+    public static bool IsVariantName(string name) =>
+        name.Length > 0 && name.IndexOfAny(['/', '\\']) < 0 && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && name is not ("." or "..");
+
+    /// <summary>Whether a variant's name says float16 (<c>fp16</c> or <c>float16</c>).</summary>
+    public static bool IsFloat16Name(string variant) =>
+        variant.Contains("fp16", StringComparison.OrdinalIgnoreCase) || variant.Contains("float16", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Lists the variant names found under <c>onnx/</c> and at the root.</summary>
     public static string[] ListVariants(string modelDirectory) =>
         new[] { Path.Combine(modelDirectory, "onnx"), modelDirectory }
@@ -60,8 +68,7 @@ internal static class ModelFolder
     /// <exception cref="NotSupportedException">The name denotes a float16 variant.</exception>
     public static void ThrowIfFloat16(string variant)
     {
-        if (variant.Contains("fp16", StringComparison.OrdinalIgnoreCase) ||
-            variant.Contains("float16", StringComparison.OrdinalIgnoreCase))
+        if (IsFloat16Name(variant))
         {
             throw Float16NotSupported(variant);
         }
