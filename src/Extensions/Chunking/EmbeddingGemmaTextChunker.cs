@@ -1,4 +1,5 @@
 using Microsoft.ML.Tokenizers;
+using SkEmbeddingGemma.Prompts;
 using SkEmbeddingGemma.Tokenization;
 
 namespace SkEmbeddingGemma;
@@ -66,7 +67,7 @@ public sealed class EmbeddingGemmaTextChunker
     /// <param name="title">The document title, or null for none.</param>
     /// <returns>The prompt text.</returns>
     public string DocumentPrompt(string? title) =>
-        string.IsNullOrEmpty(title) ? _generator.GetPrompt(EmbeddingGemmaPromptNames.Document) : $"title: {title} | text: ";
+        PromptCatalog.WithTitle(_generator.GetPrompt(EmbeddingGemmaPromptNames.Document), title);
 
     /// <summary>Cuts <paramref name="text"/> into chunks that each fit the model with the document prompt for <paramref name="title"/>.</summary>
     /// <param name="text">The text; empty or blank text gives no chunks.</param>

@@ -123,6 +123,10 @@ internal sealed class PromptCatalog
         string.Equals(name, EmbeddingGemmaPromptNames.Document, StringComparison.OrdinalIgnoreCase) ||
         string.Equals(name, EmbeddingGemmaPromptNames.RetrievalDocument, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A document role's prompt for one input: <paramref name="documentPrompt"/> (the folder's) without a title, else the title prompt.</summary>
+    public static string WithTitle(string documentPrompt, string? title) =>
+        string.IsNullOrEmpty(title) ? documentPrompt : DocumentPrompt(title);
+
     /// <summary>The document prompt for a title: <c>title: {title} | text: </c>, with <c>none</c> for no title.</summary>
     public static string DocumentPrompt(string? title) =>
         string.IsNullOrEmpty(title) ? DocumentNoTitle : $"title: {title} | text: ";

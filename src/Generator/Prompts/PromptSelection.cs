@@ -62,7 +62,7 @@ internal sealed class PromptSelection
 
     /// <summary>Gets the prompt of input <paramref name="index"/>.</summary>
     public string PromptFor(int index) =>
-        _titles is null || string.IsNullOrEmpty(_titles[index]) ? _prompt : PromptCatalog.DocumentPrompt(_titles[index]);
+        _titles is null ? _prompt : PromptCatalog.WithTitle(_prompt, _titles[index]);
 
     private static string? GetString(AdditionalPropertiesDictionary? properties, string key) =>
         properties is null || !properties.TryGetValue(key, out object? value) || value is null ? null :
