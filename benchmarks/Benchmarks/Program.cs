@@ -12,6 +12,7 @@ using Microsoft.ML.OnnxRuntime;
 using SkEmbeddingGemma;
 using SkEmbeddingGemma.Batching;
 using SkEmbeddingGemma.Benchmarks;
+using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.TestSupport;
 
 int docs = 200, queries = 40, stream = 0;
@@ -57,6 +58,7 @@ var load = Stopwatch.StartNew();
 using var generator = new EmbeddingGemmaGenerator(model, options);
 load.Stop();
 Report("model load", $"{F(load.Elapsed.TotalSeconds, "F2")} s");
+Report("intra-op threads", options.IntraOpNumThreads?.ToString(CultureInfo.InvariantCulture) ?? $"default: {DefaultThreadCount.ForThisProcess()?.ToString(CultureInfo.InvariantCulture) ?? "ONNX Runtime's choice"}");
 
 // Same ids and the same batches for both sides; the raw side gets them pre-built, outside its timing.
 EmbeddingGenerationOptions documentOptions = EmbeddingGemmaGenerationOptions.ForDocuments();
@@ -109,18 +111,25 @@ Report("short query latency p50 / p99", $"{F(P(oursLatency, 0.5), "F2")} / {F(P(
 
 if (node)
 {
-    string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
-    string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
-    await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, texts = corpus }));
-    await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
-    using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
-    double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
-    float minCosine = peer.RootElement.GetProperty("embeddings").EnumerateArray()
-        .Select((e, i) => TensorPrimitives.CosineSimilarity(e.EnumerateArray().Select(v => v.GetSingle()).ToArray(), ours![i].Vector.Span))
-        .Min();
-    Report("transformers.js (sorted batches of 8)", $"{F(docs / peerSeconds)} docs/s, {F(tokens / peerSeconds)} tokens/s ({F(peerSeconds, "F2")} s; load {F(peer.RootElement.GetProperty("loadSeconds").GetDouble(), "F2")} s)");
-    Report("SkEmbeddingGemma / transformers.js throughput", $"{F(peerSeconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
-    Directory.Delete(work, recursive: true);
+    // The peer twice: as its users run it (onnxruntime-node's own thread count), then with our thread count, so the
+    // table shows how much of the difference is threads.
+    int? ourThreads = options.IntraOpNumThreads ?? DefaultThreadCount.ForThisProcess();
+    foreach (int? peerThreads in new[] { null, ourThreads }.Distinct())
+    {
+        string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
+        string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
+        await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, threads = peerThreads, texts = corpus }));
+        await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
+        using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
+        double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
+        float minCosine = peer.RootElement.GetProperty("embeddings").EnumerateArray()
+            .Select((e, i) => TensorPrimitives.CosineSimilarity(e.EnumerateArray().Select(v => v.GetSingle()).ToArray(), ours![i].Vector.Span))
+            .Min();
+        string label = peerThreads is int t ? $"transformers.js, intraOpNumThreads {t}" : "transformers.js, its default threads";
+        Report($"{label} (sorted batches of 8)", $"{F(docs / peerSeconds)} docs/s, {F(tokens / peerSeconds)} tokens/s ({F(peerSeconds, "F2")} s; load {F(peer.RootElement.GetProperty("loadSeconds").GetDouble(), "F2")} s)");
+        Report($"SkEmbeddingGemma / {label}", $"{F(peerSeconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
+        Directory.Delete(work, recursive: true);
+    }
 }
 
 long modelBytes = new DirectoryInfo(Path.Combine(model, "onnx")).EnumerateFiles("model.onnx*").Sum(f => f.Length);

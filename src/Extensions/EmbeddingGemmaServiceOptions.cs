@@ -73,7 +73,7 @@ public sealed class EmbeddingGemmaServiceOptions
     /// <summary>Gets or sets the Matryoshka width used when a call asks for none (768, 512, 256 or 128); by default the model's width.</summary>
     public int? Dimensions { get; set; }
 
-    /// <summary>Gets or sets ONNX Runtime's intra-op thread count; by default ONNX Runtime's choice.</summary>
+    /// <summary>Gets or sets ONNX Runtime's intra-op thread count; by default one per physical core the process may run on.</summary>
     public int? IntraOpNumThreads { get; set; }
 
     /// <summary>Gets or sets the most inputs in one ONNX run; by default <see cref="EmbeddingGemmaGeneratorOptions.MaxBatchSize"/>'s (8).</summary>

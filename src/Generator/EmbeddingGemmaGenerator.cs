@@ -246,7 +246,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         return _session.Run(probe, buffer, CancellationToken.None);
     }
 
-    private static SessionOptions CreateSessionOptions(EmbeddingGemmaGeneratorOptions options)
+    internal static SessionOptions CreateSessionOptions(EmbeddingGemmaGeneratorOptions options)
     {
         if (options.SessionOptionsFactory is { } factory)
         {
@@ -263,7 +263,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         try
         {
-            if (options.IntraOpNumThreads is int threads)
+            if ((options.IntraOpNumThreads ?? DefaultThreadCount.ForThisProcess()) is int threads)
             {
                 sessionOptions.IntraOpNumThreads = threads;
             }

@@ -74,7 +74,10 @@ public sealed class EmbeddingGemmaGeneratorOptions
     /// </summary>
     public string? DefaultPromptName { get; set; }
 
-    /// <summary>Gets or sets ONNX Runtime's intra-op thread count; by default ONNX Runtime's choice (one per physical core).</summary>
+    /// <summary>
+    /// Gets or sets ONNX Runtime's intra-op thread count; by default one per physical core this process may run on (on Linux
+    /// counted from sysfs within the process's CPU affinity and quota, elsewhere ONNX Runtime's own count).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int? IntraOpNumThreads
     {

@@ -1,6 +1,6 @@
 // transformers.js peer for the benchmark: the same corpus, sorted by length, padded batches, document prompt.
 // Usage: node bench.mjs <model folder> <input.json> <output.json>
-// input.json: { "prompt": "...", "batchSize": 8, "texts": [...] }
+// input.json: { "prompt": "...", "batchSize": 8, "threads": 2 (optional: ONNX Runtime's intra-op threads), "texts": [...] }
 // output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] } (embeddings in input order)
 import { env, AutoTokenizer, AutoModel } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,9 @@ const request = JSON.parse(readFileSync(input, 'utf8'));
 
 const loadStart = performance.now();
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
-const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32' });
+// Without threads the peer runs as its users run it: onnxruntime-node picks its own thread count.
+const session_options = request.threads ? { intraOpNumThreads: request.threads } : undefined;
+const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32', session_options });
 const loadSeconds = (performance.now() - loadStart) / 1000;
 
 const texts = request.texts.map((t) => request.prompt + t);
