@@ -1,7 +1,8 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
-//        [--batch-size N] [--batch-tokens N] [--stream N]
+//        [--batch-size N] [--batch-tokens N] [--stream N] [--session]
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
+// --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
 using System.Diagnostics;
 using System.Globalization;
@@ -16,7 +17,7 @@ using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.TestSupport;
 
 int docs = 200, queries = 40, stream = 0;
-bool node = true;
+bool node = true, sessionOnly = false;
 string? model = null;
 int? threads = null;
 int batchSize = new EmbeddingGemmaGeneratorOptions().MaxBatchSize, batchTokens = new EmbeddingGemmaGeneratorOptions().MaxBatchTokens;
@@ -32,11 +33,18 @@ for (int i = 0; i < args.Length; i++)
         case "--batch-size": batchSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--batch-tokens": batchTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--session": sessionOnly = true; break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
 
 model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+if (sessionOnly)
+{
+    SessionBenchmark.Run(model);
+    return 0;
+}
+
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
 if (stream > 0)
 {
