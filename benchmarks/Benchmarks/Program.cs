@@ -66,7 +66,8 @@ var load = Stopwatch.StartNew();
 using var generator = new EmbeddingGemmaGenerator(model, options);
 load.Stop();
 Report("model load", $"{F(load.Elapsed.TotalSeconds, "F2")} s");
-Report("intra-op threads", options.IntraOpNumThreads?.ToString(CultureInfo.InvariantCulture) ?? $"default: {DefaultThreadCount.ForThisProcess()?.ToString(CultureInfo.InvariantCulture) ?? "ONNX Runtime's choice"}");
+int? ourThreads = DefaultThreadCount.Resolve(options.IntraOpNumThreads);
+Report("intra-op threads", $"{ourThreads?.ToString(CultureInfo.InvariantCulture) ?? "ONNX Runtime's choice"}{(options.IntraOpNumThreads is null ? " (default)" : "")}");
 
 // Same ids and the same batches for both sides; the raw side gets them pre-built, outside its timing.
 EmbeddingGenerationOptions documentOptions = EmbeddingGemmaGenerationOptions.ForDocuments();
@@ -121,7 +122,6 @@ if (node)
 {
     // The peer twice: as its users run it (onnxruntime-node's own thread count), then with our thread count, so the
     // table shows how much of the difference is threads.
-    int? ourThreads = options.IntraOpNumThreads ?? DefaultThreadCount.ForThisProcess();
     foreach (int? peerThreads in new[] { null, ourThreads }.Distinct())
     {
         string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;

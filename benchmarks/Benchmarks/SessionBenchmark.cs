@@ -18,7 +18,9 @@ internal static class SessionBenchmark
     public static void Run(string model)
     {
         string graph = Path.Combine(model, "onnx", "model.onnx");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator default threads: {DefaultThreadCount.ForThisProcess()?.ToString(CultureInfo.InvariantCulture) ?? "ONNX Runtime's"}"));
+        // What the generator would use; 0 asks ONNX Runtime for its own choice.
+        int generatorThreads = DefaultThreadCount.ForThisProcess() ?? 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator default threads: {(generatorThreads == 0 ? "ONNX Runtime's" : generatorThreads)}"));
         foreach (int threads in new[] { 0, 1, 2, Environment.ProcessorCount + 1 }.Distinct())
         {
             using SessionOptions options = Options(threads);
@@ -28,14 +30,14 @@ internal static class SessionBenchmark
                 $"threads {(threads == 0 ? "0 (ONNX Runtime default)" : threads)}: {Rows * Columns / seconds:F0} tokens/s, process CPU / wall {cpu.TotalSeconds / (seconds * Runs):F2}"));
         }
 
-        Profile(graph);
-        CompareOptimizedCopy(graph);
+        Profile(graph, generatorThreads);
+        CompareOptimizedCopy(graph, generatorThreads);
     }
 
-    private static void Profile(string graph)
+    private static void Profile(string graph, int threads)
     {
         string prefix = Path.Combine(Path.GetTempPath(), "skeg-profile");
-        using SessionOptions options = Options(DefaultThreadCount.ForThisProcess() ?? 0);
+        using SessionOptions options = Options(threads);
         options.EnableProfiling = true;
         options.ProfileOutputPathPrefix = prefix;
         using var session = new InferenceSession(graph, options);
@@ -78,7 +80,7 @@ internal static class SessionBenchmark
         }
     }
 
-    private static void CompareOptimizedCopy(string graph)
+    private static void CompareOptimizedCopy(string graph, int threads)
     {
         string folder = Directory.CreateTempSubdirectory("skeg-optimized-").FullName;
         try
@@ -98,7 +100,7 @@ internal static class SessionBenchmark
             {
                 foreach ((string name, string path) in new[] { ("original graph", graph), ("optimized copy", copy) })
                 {
-                    using SessionOptions options = Options(DefaultThreadCount.ForThisProcess() ?? 0);
+                    using SessionOptions options = Options(threads);
                     var watch = Stopwatch.StartNew();
                     using var session = new InferenceSession(path, options);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"session creation, {name}: {watch.Elapsed.TotalSeconds:F2} s"));

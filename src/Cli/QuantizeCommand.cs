@@ -47,7 +47,7 @@ internal static class QuantizeCommand
 
         var command = new Command(
             "quantize",
-            "Write an int8 dynamic-quantized variant (approximate, about 2.4x faster on CPU) of the folder's float32 graph and check its cosine to float32.")
+            "Write an int8 dynamic-quantized variant (approximate, about 2x faster on CPU) of the folder's float32 graph and check its cosine to float32.")
         {
             modelOption, nameOption, formatOption, minCosineOption,
         };
@@ -96,7 +96,7 @@ internal static class QuantizeCommand
 
     private static async Task<double> MinimumCosineAsync(string model, string variant, CancellationToken cancellationToken)
     {
-        float[][] reference = await EmbedProbesAsync(model, "model", cancellationToken);
+        float[][] reference = await EmbedProbesAsync(model, Model.ModelFolder.DefaultVariant, cancellationToken);
         float[][] quantized = await EmbedProbesAsync(model, variant, cancellationToken);
         return reference.Zip(quantized, (r, q) => (double)TensorPrimitives.CosineSimilarity(r, q)).Min();
     }

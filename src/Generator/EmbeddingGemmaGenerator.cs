@@ -263,7 +263,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         try
         {
-            if ((options.IntraOpNumThreads ?? DefaultThreadCount.ForThisProcess()) is int threads)
+            if (DefaultThreadCount.Resolve(options.IntraOpNumThreads) is int threads)
             {
                 sessionOptions.IntraOpNumThreads = threads;
             }

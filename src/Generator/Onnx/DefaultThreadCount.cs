@@ -10,6 +10,9 @@ namespace SkEmbeddingGemma.Onnx;
 /// </remarks>
 internal static class DefaultThreadCount
 {
+    /// <summary>The count a session gets: <paramref name="requested"/> when set, else <see cref="ForThisProcess"/>.</summary>
+    public static int? Resolve(int? requested) => requested ?? ForThisProcess();
+
     /// <summary>Physical cores in this process's CPU affinity, capped by its CPU quota; <see langword="null"/> when not known.</summary>
     public static int? ForThisProcess() =>
         OperatingSystem.IsLinux() ? FromSysfs("/proc/self/status", "/sys/devices/system/cpu", Environment.ProcessorCount) : null;
