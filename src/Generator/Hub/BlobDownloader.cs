@@ -21,19 +21,19 @@ internal static class BlobDownloader
         HubClient client, HubCache cache, HubFileMetadata metadata, string path, IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         string blob = cache.BlobPath(metadata.Etag);
-        if (File.Exists(blob))
-        {
-            return;
-        }
+        cache.EnsureDirectory(cache.BlobsDirectory);
+        cache.EnsureDirectory(cache.LocksDirectory);
+        string lockPath = cache.LockPath(metadata.Etag);
+        cache.ThrowIfLink(lockPath);
+        using FileStream gate = await AcquireLockAsync(lockPath, cancellationToken).ConfigureAwait(false);
 
-        Directory.CreateDirectory(cache.BlobsDirectory);
-        Directory.CreateDirectory(cache.LocksDirectory);
-        using FileStream gate = await AcquireLockAsync(cache.LockPath(metadata.Etag), cancellationToken).ConfigureAwait(false);
-
-        // Another process may have finished it while we waited.
+        // Checked under the lock: another process may have finished it while we waited, and nothing planted is followed.
+        cache.ThrowIfLink(blob);
         if (!File.Exists(blob))
         {
-            await DownloadAsync(client, cache, metadata, path, blob, progress, cancellationToken).ConfigureAwait(false);
+            string incomplete = blob + ".incomplete";
+            cache.ThrowIfLink(incomplete);
+            await DownloadAsync(client, cache, metadata, path, blob, incomplete, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -64,9 +64,9 @@ internal static class BlobDownloader
         && (exception.HResult is 11 or 35 || (exception.HResult & 0xFFFF) is 32 or 33);
 
     private static async Task DownloadAsync(
-        HubClient client, HubCache cache, HubFileMetadata metadata, string path, string blob, IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
+        HubClient client, HubCache cache, HubFileMetadata metadata, string path, string blob, string incomplete, IProgress<HubDownloadProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        string incomplete = blob + ".incomplete";
         long expected = metadata.Size;
         using (FileStream file = new(incomplete, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous))
         {

@@ -65,7 +65,7 @@ internal sealed class HubCache
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        EnsureDirectory(Path.GetDirectoryName(path)!);
         string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temporary, commit);
         File.Move(temporary, path, overwrite: true);
@@ -80,7 +80,8 @@ internal sealed class HubCache
         string link = SnapshotFile(commit, path);
         string blob = BlobPath(etag);
         string directory = Path.GetDirectoryName(link)!;
-        Directory.CreateDirectory(directory);
+        EnsureDirectory(directory);
+        ThrowIfLink(blob);
 
         // Made under a temporary name and renamed over the final one: atomic, and it replaces a dangling or stale link
         // (File.Exists follows links, so the caller saw this file as missing) even when another process links it too.
@@ -105,6 +106,70 @@ internal sealed class HubCache
         Directory.Exists(SnapshotDirectory(commit))
         && (File.Exists(SnapshotFile(commit, $"onnx/{variant}.onnx")) || File.Exists(SnapshotFile(commit, $"{variant}.onnx")))
         && (File.Exists(SnapshotFile(commit, "tokenizer.json")) || File.Exists(SnapshotFile(commit, "tokenizer.model")));
+
+    /// <summary>
+    /// Creates a folder of the cache, one level at a time from the root, refusing any folder on the way that is a link or
+    /// not a folder: what is written under it then stays in the cache. The root itself may be a link (the user's choice).
+    /// </summary>
+    /// <exception cref="HubDownloadException">A folder on the way is a link, or a file.</exception>
+    public void EnsureDirectory(string directory)
+    {
+        string full = Inside(Root, directory);
+        Directory.CreateDirectory(Root);
+        string current = Root;
+        string relative = Path.GetRelativePath(Root, full);
+        if (relative == ".")
+        {
+            return;
+        }
+
+        foreach (string part in relative.Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Combine(current, part);
+            ThrowIfLink(current);
+            if (!Directory.Exists(current))
+            {
+                if (File.Exists(current))
+                {
+                    throw new HubDownloadException(
+                        HubErrorKind.UnsafeCache, $"{current} in the Hugging Face cache is a file where a folder belongs; remove it and run again.");
+                }
+
+                Directory.CreateDirectory(current);
+
+                // Another process may have planted a link between the check and the creation.
+                ThrowIfLink(current);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a path that is a symbolic link or another reparse point (a junction): the downloader never writes through
+    /// a link it did not make. A missing path is fine.
+    /// </summary>
+    /// <exception cref="HubDownloadException">The path is a link.</exception>
+    public void ThrowIfLink(string path)
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        // On Unix File.GetAttributes reports a symlink (dangling ones too) as a reparse point, as Windows does.
+        if ((attributes & FileAttributes.ReparsePoint) != 0 || new FileInfo(path).LinkTarget is not null)
+        {
+            string? target = new FileInfo(path).LinkTarget;
+            throw new HubDownloadException(
+                HubErrorKind.UnsafeCache,
+                $"{path} in the Hugging Face cache ({Root}) is a link{(target is null ? string.Empty : $" to {target}")} that the downloader did not make; " +
+                "it does not write through links. Remove it (or set HF_HUB_CACHE to a folder only you can write) and run again.");
+        }
+    }
 
     private string RefPath(string revision)
     {

@@ -26,4 +26,10 @@ public enum HubErrorKind
 
     /// <summary>The server's answer is not what a Hugging Face Hub sends (missing headers, unsafe file names, bad JSON).</summary>
     InvalidResponse,
+
+    /// <summary>
+    /// A folder or file in the cache is a link the downloader did not make, or leads outside the cache; nothing was
+    /// written through it.
+    /// </summary>
+    UnsafeCache,
 }
