@@ -17,10 +17,14 @@ internal static class DownloadCommand
         var revisionOption = new Option<string>("--revision") { Description = "Branch, tag or commit hash.", DefaultValueFactory = _ => "main" };
         var variantOption = new Option<string>("--variant") { Description = "Graph under onnx/: model, model_quantized, model_q4, ...", DefaultValueFactory = _ => "model" };
         var cacheOption = new Option<string?>("--cache") { Description = "Cache folder (default: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)." };
+        var allowUnverifiedOption = new Option<bool>("--allow-unverified")
+        {
+            Description = "Accept files the Hub gives no hash for (a mirror with opaque ETags), checking only their size. Without it such files are refused.",
+        };
 
         var command = new Command("download", "Download an EmbeddingGemma ONNX model from the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE apply) and print its folder.")
         {
-            repoOption, revisionOption, variantOption, cacheOption,
+            repoOption, revisionOption, variantOption, cacheOption, allowUnverifiedOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -32,6 +36,7 @@ internal static class DownloadCommand
                     Revision = parse.GetValue(revisionOption)!,
                     Variant = parse.GetValue(variantOption)!,
                     CacheDirectory = parse.GetValue(cacheOption),
+                    AllowUnverifiedFiles = parse.GetValue(allowUnverifiedOption),
                 };
                 string folder = await DownloadAsync(options, cancellationToken);
                 await Console.Out.WriteLineAsync(folder);

@@ -52,6 +52,18 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>Extra names in the file list (not downloadable), e.g. an unsafe path.</summary>
     public List<string> ExtraListing { get; } = [];
 
+    /// <summary>Whether the listing answers <c>blobs=true</c> with sizes and hashes, as the real Hub does.</summary>
+    public bool ListingMetadata { get; set; } = true;
+
+    /// <summary>Paths the listing describes as these bytes instead of the served ones.</summary>
+    public ConcurrentDictionary<string, byte[]> ListingOverride { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, ETag and X-Linked-Etag are opaque (not hex hashes), as some mirrors and proxies send them.</summary>
+    public bool OpaqueEtags { get; set; }
+
+    /// <summary>Paths whose GET body is cut or zero-padded to this many bytes, while HEAD still announces the real size.</summary>
+    public ConcurrentDictionary<string, int> ServedLength { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, file bodies trickle out in 4 KB chunks with this pause between them.</summary>
     public TimeSpan? Trickle { get; set; }
 
@@ -146,14 +158,15 @@ internal sealed class FakeHub : IAsyncDisposable
                 return;
             }
 
+            bool blobs = ListingMetadata && context.Request.Query["blobs"] == "true";
             var listing = new
             {
                 id = ServedRepository,
                 sha = Commit,
-                siblings = Files.Keys.Concat(ExtraListing).Select(f => new { rfilename = f }).ToArray(),
+                siblings = Files.Keys.Concat(ExtraListing).Select(f => blobs && Files.TryGetValue(f, out byte[]? data) ? Sibling(f, ListingOverride.GetValueOrDefault(f, data)) : (object)new { rfilename = f }).ToArray(),
             };
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(listing));
+            await context.Response.WriteAsync(JsonSerializer.Serialize<object>(listing));
             return;
         }
 
@@ -186,15 +199,29 @@ internal sealed class FakeHub : IAsyncDisposable
             string sha = Sha256(data);
             context.Response.StatusCode = 302;
             context.Response.Headers.Location = $"{CdnEndpoint}/cdn/{sha}?file={Uri.EscapeDataString(file)}";
-            context.Response.Headers["X-Linked-Etag"] = $"\"{sha}\"";
+            context.Response.Headers["X-Linked-Etag"] = OpaqueEtags ? $"W/\"{OpaqueEtag(data)}\"" : $"\"{sha}\"";
             context.Response.Headers["X-Linked-Size"] = data.Length.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers.ETag = "\"pointer-etag-not-the-blob\"";
             return;
         }
 
-        context.Response.Headers.ETag = $"\"{GitSha1(data)}\"";
+        context.Response.Headers.ETag = OpaqueEtags ? $"W/\"{OpaqueEtag(data)}\"" : $"\"{GitSha1(data)}\"";
         await ServeAsync(context, file, data);
     }
+
+    // As /api/models/{repo}/revision/{rev}?blobs=true lists a file: an LFS file's blobId is its pointer's.
+    private static object Sibling(string path, byte[] data) => IsLfs(path)
+        ? (object)new
+        {
+            rfilename = path,
+            size = data.Length,
+            blobId = GitSha1(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{Sha256(data)}\nsize {data.Length}\n")),
+            lfs = new { sha256 = Sha256(data), size = data.Length, pointerSize = 134 },
+        }
+        : new { rfilename = path, size = data.Length, blobId = GitSha1(data) };
+
+    /// <summary>The ETag an opaque mirror would send: stable, a safe blob name, and not a hex hash.</summary>
+    public static string OpaqueEtag(byte[] data) => "opaque-" + Sha256(data)[..16];
 
     private async Task HandleCdnAsync(HttpContext context)
     {
@@ -216,6 +243,13 @@ internal sealed class FakeHub : IAsyncDisposable
         {
             data = (byte[])data.Clone();
             data[data.Length / 2] ^= 0xFF;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method) && ServedLength.TryGetValue(file, out int served))
+        {
+            byte[] resized = new byte[served];
+            data.AsSpan(0, Math.Min(served, data.Length)).CopyTo(resized);
+            data = resized;
         }
 
         long start = 0;

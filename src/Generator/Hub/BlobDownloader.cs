@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace SkEmbeddingGemma.Hub;
 
@@ -29,12 +26,20 @@ internal static class BlobDownloader
 
         // Checked under the lock: another process may have finished it while we waited, and nothing planted is followed.
         cache.ThrowIfLink(blob);
-        if (!File.Exists(blob))
+        if (File.Exists(blob))
         {
-            string incomplete = blob + ".incomplete";
-            cache.ThrowIfLink(incomplete);
-            await DownloadAsync(client, cache, metadata, path, blob, incomplete, progress, cancellationToken).ConfigureAwait(false);
+            // A blob another tool (or a failing disk) left is used only if it is what the Hub announces now.
+            if (await ContentCheck.VerifyFileAsync(blob, metadata, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return;
+            }
+
+            File.Delete(blob);
         }
+
+        string incomplete = blob + ".incomplete";
+        cache.ThrowIfLink(incomplete);
+        await DownloadAsync(client, cache, metadata, path, blob, incomplete, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether an I/O failure means the disk is full (ENOSPC on Unix, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows).</summary>
@@ -78,30 +83,24 @@ internal static class BlobDownloader
             }
 
             ThrowIfNoSpace(cache, expected - offset, path);
-            using IncrementalHash? hash = CreateHash(metadata);
-            await HashExistingAsync(file, offset, hash, cancellationToken).ConfigureAwait(false);
+            using var check = new ContentCheck(metadata);
+            await check.AppendFileAsync(file, offset, cancellationToken).ConfigureAwait(false);
             progress?.Report(new HubDownloadProgress(path, offset, expected));
 
             if (offset < expected)
             {
-                offset = await FetchAsync(client, cache, metadata, path, file, offset, hash, progress, cancellationToken).ConfigureAwait(false);
+                offset = await FetchAsync(client, cache, metadata, path, file, offset, check, progress, cancellationToken).ConfigureAwait(false);
             }
 
-            if (offset < expected)
-            {
-                throw new HubDownloadException(
-                    HubErrorKind.Network,
-                    $"The download of {path} ended after {offset:N0} of {expected:N0} bytes. The part is kept in the cache; run again to resume.");
-            }
-
-            if (offset > expected || (hash is not null && !HashMatches(hash, metadata.Etag)))
+            // The body ended cleanly (a dropped connection throws), so a short file is what the server holds, not a
+            // transfer to resume: like a long one or a wrong hash, it is corrupt.
+            if (check.Mismatch(offset) is { } mismatch)
             {
                 file.Close();
                 File.Delete(incomplete);
                 throw new HubDownloadException(
                     HubErrorKind.Corrupt,
-                    $"The download of {path} does not match what the Hub announced ({(offset > expected ? $"{offset:N0} bytes instead of {expected:N0}" : $"checksum is not {metadata.Etag}")}). " +
-                    "The corrupt file was deleted; run again to download it afresh.");
+                    $"The download of {path} does not match what the Hub announced ({mismatch}). The corrupt file was deleted; run again to download it afresh.");
             }
 
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -112,7 +111,7 @@ internal static class BlobDownloader
     }
 
     private static async Task<long> FetchAsync(
-        HubClient client, HubCache cache, HubFileMetadata metadata, string path, FileStream file, long offset, IncrementalHash? hash,
+        HubClient client, HubCache cache, HubFileMetadata metadata, string path, FileStream file, long offset, ContentCheck check,
         IProgress<HubDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await client.GetFileAsync(metadata.Location, offset, path, cancellationToken).ConfigureAwait(false);
@@ -128,11 +127,7 @@ internal static class BlobDownloader
 
             file.SetLength(0);
             offset = 0;
-            if (hash is not null)
-            {
-                _ = hash.GetHashAndReset();
-                ResetHash(hash, metadata);
-            }
+            check.Reset();
         }
 
         file.Position = offset;
@@ -184,7 +179,7 @@ internal static class BlobDownloader
                     throw DiskFull(cache, path, ex);
                 }
 
-                hash?.AppendData(buffer, 0, keep);
+                check.Append(buffer.AsSpan(0, keep));
                 offset += keep;
                 if (offset - reported >= ProgressStep)
                 {
@@ -235,59 +230,4 @@ internal static class BlobDownloader
                 $"{path} needs {needed:N0} more bytes but the disk holding the Hugging Face cache ({cache.Root}) has {available:N0} free. Free some space or point HF_HUB_CACHE elsewhere.");
         }
     }
-
-    // LFS files are named by their SHA-256; regular files by their git blob id, SHA-1 over "blob <size>\0" + content.
-    private static IncrementalHash? CreateHash(HubFileMetadata metadata)
-    {
-        IncrementalHash? hash = metadata.Etag.Length switch
-        {
-            64 when IsHex(metadata.Etag) => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
-#pragma warning disable CA5350 // SHA-1 here recomputes git's object id; it checks integrity, it is not a security control.
-            40 when IsHex(metadata.Etag) => IncrementalHash.CreateHash(HashAlgorithmName.SHA1),
-#pragma warning restore CA5350
-            _ => null,
-        };
-        if (hash is not null)
-        {
-            ResetHash(hash, metadata);
-        }
-
-        return hash;
-    }
-
-    private static void ResetHash(IncrementalHash hash, HubFileMetadata metadata)
-    {
-        if (hash.AlgorithmName == HashAlgorithmName.SHA1)
-        {
-            hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {metadata.Size}\0")));
-        }
-    }
-
-    private static async Task HashExistingAsync(FileStream file, long length, IncrementalHash? hash, CancellationToken cancellationToken)
-    {
-        if (hash is null || length == 0)
-        {
-            return;
-        }
-
-        file.Position = 0;
-        byte[] buffer = new byte[BufferSize];
-        long left = length;
-        while (left > 0)
-        {
-            int read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            hash.AppendData(buffer, 0, read);
-            left -= read;
-        }
-    }
-
-    private static bool HashMatches(IncrementalHash hash, string etag) =>
-        string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), etag, StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsHex(string value) => value.All(char.IsAsciiHexDigit);
 }

@@ -38,7 +38,8 @@ internal sealed class HubClient
     /// <summary>One metadata call: the commit the revision points to and the repository's files.</summary>
     public async Task<RepoListing> GetListingAsync(CancellationToken cancellationToken)
     {
-        Uri uri = new(_endpoint, $"api/models/{_repository}/revision/{Uri.EscapeDataString(_revision)}");
+        // blobs=true (huggingface_hub's files_metadata) adds each file's size, git blob id and LFS SHA-256.
+        Uri uri = new(_endpoint, $"api/models/{_repository}/revision/{Uri.EscapeDataString(_revision)}?blobs=true");
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, uri, 0, "the file list", cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -50,9 +51,7 @@ internal sealed class HubClient
             using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using JsonDocument document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
             string commit = document.RootElement.GetProperty("sha").GetString() ?? string.Empty;
-            string[] files = document.RootElement.GetProperty("siblings").EnumerateArray()
-                .Select(s => s.GetProperty("rfilename").GetString() ?? string.Empty)
-                .ToArray();
+            RepoFile[] files = document.RootElement.GetProperty("siblings").EnumerateArray().Select(ReadSibling).ToArray();
             return HubNames.IsCommitHash(commit)
                 ? new RepoListing(commit, files)
                 : throw new HubDownloadException(HubErrorKind.InvalidResponse, $"{Endpoint} listed {_repository}@{_revision} without a commit hash; is it a Hugging Face Hub?");
@@ -63,11 +62,38 @@ internal sealed class HubClient
         }
     }
 
+    // Optional fields are read when they have the expected type and ignored otherwise: only rfilename is required.
+    private static RepoFile ReadSibling(JsonElement sibling)
+    {
+        string path = sibling.GetProperty("rfilename").GetString() ?? string.Empty;
+        long? size = Number(sibling, "size");
+        string? blobId = sibling.TryGetProperty("blobId", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        if (sibling.TryGetProperty("lfs", out JsonElement lfs) && lfs.ValueKind == JsonValueKind.Object)
+        {
+            // The revision listing names the hash sha256, the tree listing oid.
+            string? sha256 = (lfs.TryGetProperty("sha256", out JsonElement sha) || lfs.TryGetProperty("oid", out sha)) && sha.ValueKind == JsonValueKind.String
+                ? HubNames.AsSha256(sha.GetString())
+                : null;
+            return new RepoFile(path, Number(lfs, "size") ?? size, null, sha256, IsLfs: true);
+        }
+
+        return new RepoFile(path, size, HubNames.AsGitSha1(blobId), null, IsLfs: false);
+
+        static long? Number(JsonElement element, string name) =>
+            element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long number) && number >= 0
+                ? number
+                : null;
+    }
+
     /// <summary>
     /// HEAD on <c>resolve/{commit}/{path}</c>, following only same-host redirects (renamed repositories); a redirect to
     /// another host (the LFS CDN) stops there and its <c>Location</c> is where the bytes are.
     /// </summary>
-    public async Task<HubFileMetadata> HeadAsync(string commit, string path, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The hashes the content must have come from the headers (<c>X-Linked-Etag</c> of LFS files, a hex <c>ETag</c> of
+    /// regular files) and from the listing (<paramref name="listed"/>); where both give one they must agree.
+    /// </remarks>
+    public async Task<HubFileMetadata> HeadAsync(string commit, string path, RepoFile? listed, CancellationToken cancellationToken)
     {
         Uri uri = ResolveUri(commit, path);
         for (int hop = 0; ; hop++)
@@ -100,19 +126,48 @@ internal sealed class HubClient
                     HubErrorKind.InvalidResponse, $"{Endpoint} answered for commit {served} when asked for {commit} ({path} in {_repository}); run again.");
             }
 
-            string? etag = Header(response, "X-Linked-Etag") ?? response.Headers.ETag?.Tag ?? Header(response, "ETag");
-            string? size = Header(response, "X-Linked-Size") ?? response.Content.Headers.ContentLength?.ToString(CultureInfo.InvariantCulture);
-            etag = etag is null ? null : NormalizeEtag(etag);
-            if (etag is null || !HubNames.IsSafeEtag(etag) || !long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+            string? linked = Header(response, "X-Linked-Etag") is { } linkedHeader ? NormalizeEtag(linkedHeader) : null;
+            string? plain = (response.Headers.ETag?.Tag ?? Header(response, "ETag")) is { } plainHeader ? NormalizeEtag(plainHeader) : null;
+            string? etag = linked ?? plain;
+            string? sizeHeader = Header(response, "X-Linked-Size") ?? response.Content.Headers.ContentLength?.ToString(CultureInfo.InvariantCulture);
+            long? announced = long.TryParse(sizeHeader, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+            if (etag is null || !HubNames.IsSafeEtag(etag) || (announced ?? listed?.Size) is not long size)
             {
                 throw new HubDownloadException(
                     HubErrorKind.InvalidResponse,
                     $"{Endpoint} sent no usable ETag or size for {path} in {_repository}; is it a Hugging Face Hub, and does the HttpClient leave redirects to the downloader?");
             }
 
-            return new HubFileMetadata(etag, length, location ?? uri);
+            if (announced is not null && listed?.Size is long listedSize && listedSize != announced)
+            {
+                throw Disagree(path, "size", listedSize.ToString("N0", CultureInfo.InvariantCulture), announced.Value.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            // An LFS file's ETag and blob id describe its pointer, never its content; X-Linked-Etag is its SHA-256.
+            bool lfs = linked is not null || listed?.IsLfs == true;
+            string? sha256 = Agree(path, "SHA-256", HubNames.AsSha256(linked), listed?.LfsSha256, lfs ? null : HubNames.AsSha256(plain));
+            string? gitBlobId = lfs ? null : Agree(path, "git blob id", HubNames.AsGitSha1(plain), listed?.GitBlobId, null);
+            return new HubFileMetadata(etag, size, location ?? uri, sha256, gitBlobId);
         }
     }
+
+    private string? Agree(string path, string what, string? first, string? second, string? third)
+    {
+        string? value = first ?? second ?? third;
+        foreach (string? other in (string?[])[first, second, third])
+        {
+            if (other is not null && other != value)
+            {
+                throw Disagree(path, what, value!, other);
+            }
+        }
+
+        return value;
+    }
+
+    private HubDownloadException Disagree(string path, string what, string first, string second) => new(
+        HubErrorKind.InvalidResponse,
+        $"{Endpoint} gave two different values for the {what} of {path} in {_repository} ({first} and {second}), so it cannot be verified; nothing was downloaded. Run again.");
 
     /// <summary>GETs a file from <paramref name="offset"/> on, following redirects; the caller disposes the response.</summary>
     public async Task<HttpResponseMessage> GetFileAsync(Uri location, long offset, string path, CancellationToken cancellationToken)

@@ -85,6 +85,14 @@ public sealed class HubDownloadOptions
     public bool? Offline { get; set; }
 
     /// <summary>
+    /// Gets or sets whether a file the Hub gives no hash for (no SHA-256, no git blob id: a mirror or proxy with opaque
+    /// ETags) is accepted with only its size checked; the default is <see langword="false"/>: such a file is refused with
+    /// <see cref="HubErrorKind.Unverifiable"/> before it is downloaded. Files that have a hash are always verified, and a
+    /// file that fails its size or hash is never used.
+    /// </summary>
+    public bool AllowUnverifiedFiles { get; set; }
+
+    /// <summary>
     /// Gets or sets the client for every request; null for a shared one. It should not follow redirects by itself
     /// (<see cref="SocketsHttpHandler.AllowAutoRedirect"/> false): the downloader follows them so that it can read the
     /// Hub's headers and keep the token off other hosts.

@@ -32,4 +32,10 @@ public enum HubErrorKind
     /// written through it.
     /// </summary>
     UnsafeCache,
+
+    /// <summary>
+    /// The Hub gave no hash for a file (no SHA-256, no git blob id), so its content cannot be verified; set
+    /// <see cref="HubDownloadOptions.AllowUnverifiedFiles"/> to accept files checked by size only.
+    /// </summary>
+    Unverifiable,
 }

@@ -87,6 +87,12 @@ internal static partial class HubNames
     /// <summary>Whether a Hub ETag can name a blob file: hex hashes in practice, never a path.</summary>
     public static bool IsSafeEtag(string etag) => EtagName().IsMatch(etag);
 
+    /// <summary>The value, lowercased, when it is a SHA-256 in hex (an LFS object id); else null.</summary>
+    public static string? AsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
+
+    /// <summary>The value, lowercased, when it is a SHA-1 in hex (a git blob id); else null.</summary>
+    public static string? AsGitSha1(string? value) => value is { Length: 40 } && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
+
     /// <summary>The cache folder name of a repository, as huggingface_hub spells it: <c>models--org--name</c>.</summary>
     public static string RepositoryFolderName(string repository) => "models--" + repository.Replace("/", "--", StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using SkEmbeddingGemma.Model;
 
 namespace SkEmbeddingGemma.Hub;
@@ -7,9 +8,11 @@ namespace SkEmbeddingGemma.Hub;
 /// by Python tools are reused and the other way round.
 /// </summary>
 /// <remarks>
-/// Only the chosen variant's graph, its external data, the tokenizer and the configs are fetched. Downloads resume, are
-/// verified against the Hub's size and SHA-256, and are safe when several processes fetch the same model at once. All
-/// members are thread-safe.
+/// Only the chosen variant's graph, its external data, the tokenizer and the configs are fetched. Downloads resume, and
+/// each file (downloaded, or found in the cache) is verified against the size and the hash the Hub gives: the SHA-256 of
+/// LFS files, the git blob id of the others; a file without a hash is refused unless
+/// <see cref="HubDownloadOptions.AllowUnverifiedFiles"/> is set. Downloads are safe when several processes fetch the same
+/// model at once, and never write through a link planted in the cache. All members are thread-safe.
 /// </remarks>
 public static class HuggingFaceHub
 {
@@ -90,14 +93,24 @@ public static class HuggingFaceHub
             cache.WriteRef(revision, commit);
         }
 
+        Dictionary<string, RepoFile> listed = listing.Files.DistinctBy(f => f.Path, StringComparer.Ordinal).ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (string path in SelectFiles(listing, repository, revision, variant, client.Endpoint))
         {
-            if (File.Exists(cache.SnapshotFile(commit, path)))
+            RepoFile? entry = listed.GetValueOrDefault(path);
+            string snapshotFile = cache.SnapshotFile(commit, path);
+
+            // A linked file was verified when it was linked; its size is checked again here at no cost.
+            if (File.Exists(snapshotFile) && (entry?.Size is not long size || LinkedLength(snapshotFile) == size))
             {
                 continue;
             }
 
-            HubFileMetadata metadata = await client.HeadAsync(commit, path, cancellationToken).ConfigureAwait(false);
+            HubFileMetadata metadata = await client.HeadAsync(commit, path, entry, cancellationToken).ConfigureAwait(false);
+            if (!metadata.CanVerifyContent && !options.AllowUnverifiedFiles)
+            {
+                throw Unverifiable(client.Endpoint, repository, commit, path, metadata);
+            }
+
             await BlobDownloader.EnsureAsync(client, cache, metadata, path, progress, cancellationToken).ConfigureAwait(false);
             cache.Link(commit, path, metadata.Etag);
         }
@@ -111,7 +124,8 @@ public static class HuggingFaceHub
     /// </summary>
     internal static IReadOnlyList<string> SelectFiles(RepoListing listing, string repository, string revision, string variant, string endpoint)
     {
-        foreach (string file in listing.Files)
+        string[] names = listing.Files.Select(f => f.Path).ToArray();
+        foreach (string file in names)
         {
             if (!HubNames.IsSafeRelativePath(file))
             {
@@ -120,12 +134,12 @@ public static class HuggingFaceHub
             }
         }
 
-        var files = new HashSet<string>(listing.Files, StringComparer.Ordinal);
+        var files = new HashSet<string>(names, StringComparer.Ordinal);
         string folder = files.Contains($"onnx/{variant}.onnx") || !files.Contains($"{variant}.onnx") ? "onnx/" : string.Empty;
         string graph = $"{folder}{variant}.onnx";
         if (!files.Contains(graph))
         {
-            string[] variants = listing.Files
+            string[] variants = names
                 .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) && (f.StartsWith("onnx/", StringComparison.Ordinal) ? f.IndexOf('/', 5) < 0 : !f.Contains('/', StringComparison.Ordinal)))
                 .Select(f => Path.GetFileNameWithoutExtension(f))
                 .Where(v => !v.Contains("fp16", StringComparison.OrdinalIgnoreCase) && !v.Contains("float16", StringComparison.OrdinalIgnoreCase))
@@ -139,10 +153,31 @@ public static class HuggingFaceHub
 
         // External data: onnx/{variant}.onnx_data and, for graphs over 2 GB, onnx/{variant}.onnx_data_1 and so on.
         return s_supportFiles.Where(files.Contains)
-            .Concat(listing.Files.Where(f => f.StartsWith(graph + "_data", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            .Concat(names.Where(f => f.StartsWith(graph + "_data", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             .Append(graph)
             .ToArray();
     }
+
+    // The length of what a snapshot link points to (FileInfo.Length is the link's own on Unix); -1 when it cannot be read.
+    private static long LinkedLength(string path)
+    {
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(path);
+            return RandomAccess.GetLength(handle);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    private static HubDownloadException Unverifiable(string endpoint, string repository, string commit, string path, HubFileMetadata metadata) => new(
+        HubErrorKind.Unverifiable,
+        $"{endpoint} gave no checksum for {path} in {repository}@{commit}: its ETag '{metadata.Etag}' is neither a SHA-256 nor a git blob id, " +
+        "and its file list has no hash for it, so its content cannot be verified; nothing was downloaded. Use a Hub that sends X-Linked-Etag " +
+        "or file hashes (huggingface.co does), or accept files checked by size only with HubDownloadOptions.AllowUnverifiedFiles " +
+        "(--allow-unverified for `embeddinggemma download`).");
 
     private static HubDownloadException NotCached(string repository, string revision, string variant, HubCache cache) => new(
         HubErrorKind.Offline,
