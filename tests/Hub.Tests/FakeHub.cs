@@ -64,8 +64,17 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>Paths whose GET body is cut or zero-padded to this many bytes, while HEAD still announces the real size.</summary>
     public ConcurrentDictionary<string, int> ServedLength { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>When set, file bodies trickle out in 4 KB chunks with this pause between them.</summary>
+    /// <summary>When set, file bodies trickle out in <see cref="TrickleChunk"/>-byte chunks with this pause between them.</summary>
     public TimeSpan? Trickle { get; set; }
+
+    /// <summary>The bytes sent between two pauses of <see cref="Trickle"/>.</summary>
+    public int TrickleChunk { get; set; } = 4096;
+
+    /// <summary>When set, the listing sends its headers and the start of its body, then nothing more.</summary>
+    public bool StallListing { get; set; }
+
+    /// <summary>When set, the listing's body never ends.</summary>
+    public bool EndlessListing { get; set; }
 
     /// <summary>When set, the Hub answers 401 without this bearer token and 403 with another one.</summary>
     public string? RequiredToken { get; set; }
@@ -158,6 +167,12 @@ internal sealed class FakeHub : IAsyncDisposable
                 return;
             }
 
+            if (StallListing || EndlessListing)
+            {
+                await BadListingAsync(context);
+                return;
+            }
+
             bool blobs = ListingMetadata && context.Request.Query["blobs"] == "true";
             var listing = new
             {
@@ -207,6 +222,30 @@ internal sealed class FakeHub : IAsyncDisposable
 
         context.Response.Headers.ETag = OpaqueEtags ? $"W/\"{OpaqueEtag(data)}\"" : $"\"{GitSha1(data)}\"";
         await ServeAsync(context, file, data);
+    }
+
+    private async Task BadListingAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.WriteAsync($"{{\"id\":\"{ServedRepository}\",\"sha\":\"{Commit}\",\"siblings\":[", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            if (StallListing)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+
+            byte[] chunk = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"rfilename\":\"filler.bin\"},", 1000)));
+            while (true)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client gave up, as it should.
+        }
     }
 
     // As /api/models/{repo}/revision/{rev}?blobs=true lists a file: an LFS file's blobId is its pointer's.
@@ -274,7 +313,7 @@ internal sealed class FakeHub : IAsyncDisposable
         }
 
         long stopAt = context.Request.Method == "GET" && DropAfter.TryRemove(file, out long after) ? after : long.MaxValue;
-        int chunk = Trickle is null ? 64 * 1024 : 4096;
+        int chunk = Trickle is null ? 64 * 1024 : TrickleChunk;
         for (long offset = start; offset < data.Length; offset += chunk)
         {
             int count = (int)Math.Min(chunk, data.Length - offset);
@@ -287,7 +326,8 @@ internal sealed class FakeHub : IAsyncDisposable
             }
 
             await context.Response.Body.WriteAsync(data.AsMemory((int)offset, count), context.RequestAborted);
-            if (Trickle is { } pause)
+            // No pause after the last chunk: the client has the whole body, and its connection serves the next request.
+            if (Trickle is { } pause && offset + count < data.Length)
             {
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 await Task.Delay(pause, context.RequestAborted);

@@ -10,7 +10,6 @@ internal static class BlobDownloader
 {
     private const int BufferSize = 1 << 20;
     private const long ProgressStep = 1 << 20;
-    private static readonly TimeSpan s_stallTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_lockRetry = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Makes sure the blob exists, downloading it if no other process has.</summary>
@@ -131,33 +130,27 @@ internal static class BlobDownloader
         }
 
         file.Position = offset;
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Stream body;
+        Stream stream;
         try
         {
-            body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             throw Dropped(path, offset, metadata.Size, ex);
         }
 
-        await using (body.ConfigureAwait(false))
+        await using (stream.ConfigureAwait(false))
         {
+            var body = new GuardedBody(stream, client.Limits, $"the download of {path}", "The part is kept in the cache; run again to resume.");
             byte[] buffer = new byte[BufferSize];
             long reported = offset;
             while (offset < metadata.Size)
             {
                 int read;
-                stall.CancelAfter(s_stallTimeout);
                 try
                 {
-                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new HubDownloadException(
-                        HubErrorKind.Network, $"The download of {path} stalled for {s_stallTimeout.TotalSeconds:N0} s after {offset:N0} bytes. The part is kept; run again to resume.", innerException: ex);
+                    read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {

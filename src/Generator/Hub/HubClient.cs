@@ -21,8 +21,9 @@ internal sealed class HubClient
     private readonly string _repository;
     private readonly string _revision;
 
-    public HubClient(HttpClient? http, string endpoint, string? token, string repository, string revision)
+    public HubClient(HttpClient? http, string endpoint, string? token, string repository, string revision, TransferLimits limits)
     {
+        Limits = limits;
         _http = http ?? s_shared.Value;
         _endpoint = Uri.TryCreate(endpoint.TrimEnd('/') + "/", UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
             ? uri
@@ -31,6 +32,9 @@ internal sealed class HubClient
         _repository = repository;
         _revision = revision;
     }
+
+    /// <summary>The timeouts, minimum speed and size caps every response obeys.</summary>
+    public TransferLimits Limits { get; }
 
     /// <summary>The Hub's address, for messages.</summary>
     public string Endpoint => _endpoint.ToString().TrimEnd('/');
@@ -46,10 +50,10 @@ internal sealed class HubClient
             throw Failure(response, null);
         }
 
+        byte[] json = await ReadMetadataAsync(response, uri, cancellationToken).ConfigureAwait(false);
         try
         {
-            using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using JsonDocument document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using JsonDocument document = JsonDocument.Parse(json);
             string commit = document.RootElement.GetProperty("sha").GetString() ?? string.Empty;
             RepoFile[] files = document.RootElement.GetProperty("siblings").EnumerateArray().Select(ReadSibling).ToArray();
             return HubNames.IsCommitHash(commit)
@@ -61,6 +65,52 @@ internal sealed class HubClient
             throw new HubDownloadException(HubErrorKind.InvalidResponse, $"{Endpoint} sent an unreadable file list for {_repository}@{_revision}; is it a Hugging Face Hub?", innerException: ex);
         }
     }
+
+    /// <summary>
+    /// Reads a metadata body whole, under the read timeout and minimum speed, and never more than
+    /// <see cref="TransferLimits.MaxMetadataBytes"/>: an endless or stalled answer fails instead of filling memory or hanging.
+    /// </summary>
+    private async Task<byte[]> ReadMetadataAsync(HttpResponseMessage response, Uri uri, CancellationToken cancellationToken)
+    {
+        long cap = Limits.MaxMetadataBytes;
+        string what = $"the file list from {uri}";
+        if (response.Content.Headers.ContentLength > cap)
+        {
+            throw TooLarge("The" + what[3..], cap);
+        }
+
+        try
+        {
+            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var body = new GuardedBody(stream, Limits, what, "Try again later.");
+                using var buffer = new MemoryStream();
+                byte[] chunk = new byte[81920];
+                int read;
+                while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > cap)
+                    {
+                        throw TooLarge("The" + what[3..], cap);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+
+                return buffer.ToArray();
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new HubDownloadException(HubErrorKind.Network, $"The connection dropped while reading {what}: {ex.Message} Try again.", innerException: ex);
+        }
+    }
+
+    /// <summary>The error for a metadata answer or file over <see cref="TransferLimits.MaxMetadataBytes"/>.</summary>
+    public static HubDownloadException TooLarge(string what, long cap) => new(
+        HubErrorKind.InvalidResponse,
+        string.Create(CultureInfo.InvariantCulture, $"{what} is over the {cap:N0}-byte cap for metadata (HubDownloadOptions.MaxMetadataBytes); is it a Hugging Face Hub? Nothing was kept."));
 
     // Optional fields are read when they have the expected type and ignored otherwise: only rfilename is required.
     private static RepoFile ReadSibling(JsonElement sibling)
@@ -228,9 +278,12 @@ internal sealed class HubClient
             request.Headers.Range = new RangeHeaderValue(offset, null);
         }
 
+        // The read timeout covers the wait for headers too, whatever timeout a caller's HttpClient has.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Limits.ReadTimeout);
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -238,7 +291,10 @@ internal sealed class HubClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HubDownloadException(HubErrorKind.Network, $"{uri.GetLeftPart(UriPartial.Authority)} did not answer in time for {what} of {_repository}; try again.", innerException: ex);
+            throw new HubDownloadException(
+                HubErrorKind.Network,
+                string.Create(CultureInfo.InvariantCulture, $"{uri.GetLeftPart(UriPartial.Authority)} did not answer in time ({Limits.ReadTimeout.TotalSeconds:0.#} s, HubDownloadOptions.ReadTimeout) for {what} of {_repository}; try again."),
+                innerException: ex);
         }
     }
 

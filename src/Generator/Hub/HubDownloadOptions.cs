@@ -93,9 +93,61 @@ public sealed class HubDownloadOptions
     public bool AllowUnverifiedFiles { get; set; }
 
     /// <summary>
+    /// Gets or sets the longest wait for the Hub to answer a request or to send the next bytes of any answer; the default
+    /// is one minute. A download that stalls keeps its part, and the next call resumes it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive or is over a day.</exception>
+    public TimeSpan ReadTimeout
+    {
+        get;
+        set => field = ValidateSpan(value, nameof(ReadTimeout));
+    } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets the slowest average speed, in bytes per second, that an answer may arrive at over
+    /// <see cref="MinimumSpeedWindow"/> before it is given up as stalled (a server trickling a few bytes at a time never
+    /// trips <see cref="ReadTimeout"/>); 0 turns the floor off. The default is 1,024. The part kept is resumed next time.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public long MinimumBytesPerSecond
+    {
+        get;
+        set => field = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "HubDownloadOptions.MinimumBytesPerSecond cannot be negative; use 0 for no minimum speed.");
+    } = 1024;
+
+    /// <summary>Gets or sets how long an answer is measured before its speed is judged against <see cref="MinimumBytesPerSecond"/>; the default is one minute.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive or is over a day.</exception>
+    public TimeSpan MinimumSpeedWindow
+    {
+        get;
+        set => field = ValidateSpan(value, nameof(MinimumSpeedWindow));
+    } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets the most bytes accepted for the Hub's file list and for each configuration or tokenizer file; the
+    /// default is 64 MiB. A larger answer is refused (<see cref="HubErrorKind.InvalidResponse"/>) instead of filling
+    /// memory or the disk. The graph and its external data are bounded by their announced, verified size instead.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is under 1 KiB or over 1 GiB.</exception>
+    public long MaxMetadataBytes
+    {
+        get;
+        set => field = value is >= 1024 and <= 1L << 30
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "HubDownloadOptions.MaxMetadataBytes must be between 1 KiB (1024) and 1 GiB.");
+    } = 64L << 20;
+
+    /// <summary>
     /// Gets or sets the client for every request; null for a shared one. It should not follow redirects by itself
     /// (<see cref="SocketsHttpHandler.AllowAutoRedirect"/> false): the downloader follows them so that it can read the
     /// Hub's headers and keep the token off other hosts.
     /// </summary>
     public HttpClient? HttpClient { get; set; }
+
+    private static TimeSpan ValidateSpan(TimeSpan value, string name) =>
+        value > TimeSpan.Zero && value <= TimeSpan.FromDays(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"HubDownloadOptions.{name} must be positive and at most a day.");
 }

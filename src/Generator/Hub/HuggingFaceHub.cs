@@ -75,7 +75,7 @@ public static class HuggingFaceHub
             throw NotCached(repository, revision, variant, cache);
         }
 
-        var client = new HubClient(options.HttpClient, options.Endpoint ?? HubEnvironment.Endpoint(environment), options.Token ?? HubEnvironment.Token(environment), repository, revision);
+        var client = new HubClient(options.HttpClient, options.Endpoint ?? HubEnvironment.Endpoint(environment), options.Token ?? HubEnvironment.Token(environment), repository, revision, TransferLimits.From(options));
         RepoListing listing;
         try
         {
@@ -109,6 +109,13 @@ public static class HuggingFaceHub
             if (!metadata.CanVerifyContent && !options.AllowUnverifiedFiles)
             {
                 throw Unverifiable(client.Endpoint, repository, commit, path, metadata);
+            }
+
+            // Configurations and tokenizers are read whole into memory: a Hub announcing a huge one is refused up front.
+            if (s_supportFiles.Contains(path, StringComparer.Ordinal) && metadata.Size > client.Limits.MaxMetadataBytes)
+            {
+                throw HubClient.TooLarge(
+                    $"{path} of {repository}@{commit} from {client.Endpoint} ({metadata.Size:N0} bytes announced)", client.Limits.MaxMetadataBytes);
             }
 
             await BlobDownloader.EnsureAsync(client, cache, metadata, path, progress, cancellationToken).ConfigureAwait(false);
