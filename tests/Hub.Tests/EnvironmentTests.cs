@@ -72,4 +72,35 @@ public sealed class EnvironmentTests
             new HubDownloadOptions { Repository = FakeHub.Repository }, name => variables.GetValueOrDefault(name), null, CancellationToken.None));
         Assert.Empty(hub.Requests);
     }
+
+    [Fact]
+    public async Task A_token_file_with_a_bad_character_is_named_and_never_shown()
+    {
+        using var home = new TempFolder();
+        using var cache = new TempFolder();
+        await using FakeHub hub = await FakeHub.StartAsync(HubFixture.SmallModel());
+        string file = Path.Combine(home.Path, "token");
+        File.WriteAllText(file, "hf_saved_\u00e9secret\n");
+        var variables = new Dictionary<string, string> { ["HF_HOME"] = home.Path };
+        HubDownloadOptions options = HubFixture.Options(hub, cache.Path);
+
+        HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(() =>
+            HuggingFaceHub.DownloadModelAsync(options, name => variables.GetValueOrDefault(name), null, CancellationToken.None));
+
+        Assert.Equal(HubErrorKind.InvalidToken, error.Kind);
+        Assert.Contains($"The token file {file}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("non-ASCII character (at position 10 of 16)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(hub.Requests);
+    }
+
+    [Fact]
+    public void A_token_option_is_cleaned_and_checked_like_HF_TOKEN()
+    {
+        Assert.Equal("hf_abc", new HubDownloadOptions { Token = " hf_a\r\nbc\n" }.Token);
+        Assert.Null(new HubDownloadOptions { Token = "\n" }.Token);
+        ArgumentException error = Assert.Throws<ArgumentException>("value", () => new HubDownloadOptions { Token = "hf_\u00e9secret" });
+        Assert.StartsWith("HubDownloadOptions.Token holds a non-ASCII character (at position 4 of 10)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -53,9 +53,17 @@ public sealed class HubDownloadOptions
 
     /// <summary>
     /// Gets or sets the access token for gated or private repositories; null for <c>HF_TOKEN</c>, else the token file
-    /// that <c>hf auth login</c> writes (<c>$HF_HOME/token</c>). It is sent only to the Hub's own host.
+    /// that <c>hf auth login</c> writes (<c>$HF_HOME/token</c>). It is sent only to the Hub's own host. As in
+    /// huggingface_hub, line breaks are dropped and surrounding whitespace is trimmed; a blank token is null.
     /// </summary>
-    public string? Token { get; set; }
+    /// <exception cref="ArgumentException">The token holds a control or non-ASCII character, which cannot be sent in a header.</exception>
+    public string? Token
+    {
+        get;
+        set => field = HubNames.CleanToken(value) is { } token && HubNames.TokenError(token, "HubDownloadOptions.Token") is { } error
+            ? throw new ArgumentException(error, nameof(value))
+            : HubNames.CleanToken(value);
+    }
 
     /// <summary>
     /// Gets or sets the cache root; null for <c>HF_HUB_CACHE</c>, else <c>$HF_HOME/hub</c>, else

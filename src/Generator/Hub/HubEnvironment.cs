@@ -16,25 +16,35 @@ internal static class HubEnvironment
     public static string CacheDirectory(Func<string, string?> environment) =>
         ExpandHome(NonBlank(environment("HF_HUB_CACHE"))) ?? Path.Combine(Home(environment), "hub");
 
-    /// <summary><c>HF_TOKEN</c>, else the token file (<c>HF_TOKEN_PATH</c>, else <c>$HF_HOME/token</c>) that <c>hf auth login</c> writes.</summary>
+    /// <summary>
+    /// <c>HF_TOKEN</c>, else the token file (<c>HF_TOKEN_PATH</c>, else <c>$HF_HOME/token</c>) that <c>hf auth login</c>
+    /// writes; cleaned as huggingface_hub cleans it (line breaks dropped, whitespace trimmed).
+    /// </summary>
+    /// <exception cref="HubDownloadException">The token holds a control or non-ASCII character (<see cref="HubErrorKind.InvalidToken"/>).</exception>
     public static string? Token(Func<string, string?> environment)
     {
-        if (NonBlank(environment("HF_TOKEN")) is { } token)
+        if (HubNames.CleanToken(environment("HF_TOKEN")) is { } token)
         {
-            return token.Trim();
+            return Checked(token, "HF_TOKEN");
         }
 
         string path = ExpandHome(NonBlank(environment("HF_TOKEN_PATH"))) ?? Path.Combine(Home(environment), "token");
+        string? saved;
         try
         {
-            return File.Exists(path) ? NonBlank(File.ReadAllText(path).Trim()) : null;
+            saved = File.Exists(path) ? HubNames.CleanToken(File.ReadAllText(path)) : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // An unreadable token file means no token, as in huggingface_hub; public repositories still work.
             return null;
         }
+
+        return saved is null ? null : Checked(saved, $"The token file {path} (HF_TOKEN_PATH, written by `hf auth login`)");
     }
+
+    private static string Checked(string token, string source) =>
+        HubNames.TokenError(token, source) is { } error ? throw new HubDownloadException(HubErrorKind.InvalidToken, error) : token;
 
     /// <summary><c>HF_HUB_OFFLINE</c> set to 1, ON, YES or TRUE.</summary>
     public static bool Offline(Func<string, string?> environment) =>

@@ -38,4 +38,10 @@ public enum HubErrorKind
     /// <see cref="HubDownloadOptions.AllowUnverifiedFiles"/> to accept files checked by size only.
     /// </summary>
     Unverifiable,
+
+    /// <summary>
+    /// The access token (<c>HF_TOKEN</c>, the token file or <see cref="HubDownloadOptions.Token"/>) holds a control or
+    /// non-ASCII character, so it cannot be sent; nothing was requested.
+    /// </summary>
+    InvalidToken,
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace SkEmbeddingGemma.Hub;
@@ -86,6 +87,29 @@ internal static partial class HubNames
 
     /// <summary>Whether a Hub ETag can name a blob file: hex hashes in practice, never a path.</summary>
     public static bool IsSafeEtag(string etag) => EtagName().IsMatch(etag);
+
+    /// <summary>
+    /// Cleans a token as huggingface_hub's <c>_clean_token</c> does: carriage returns and line feeds are dropped wherever
+    /// they are (a token pasted or saved with a line break), surrounding whitespace is trimmed, and a blank token is null.
+    /// </summary>
+    public static string? CleanToken(string? token) =>
+        token?.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim() is { Length: > 0 } clean
+            ? clean
+            : null;
+
+    /// <summary>
+    /// Why a cleaned token cannot go in an HTTP header, naming where it came from and the position of the first bad
+    /// character but never the token; null when it can.
+    /// </summary>
+    public static string? TokenError(string token, string source)
+    {
+        int bad = token.AsSpan().IndexOfAnyExceptInRange((char)0x20, (char)0x7E);
+        return bad < 0
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{source} holds a {(char.IsControl(token[bad]) ? "control" : "non-ASCII")} character (at position {bad + 1} of {token.Length}), which cannot be sent in an HTTP header. Copy the token again from https://huggingface.co/settings/tokens (it is not shown here).");
+    }
 
     /// <summary>The value, lowercased, when it is a SHA-256 in hex (an LFS object id); else null.</summary>
     public static string? AsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
