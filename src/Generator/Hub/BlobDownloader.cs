@@ -74,6 +74,9 @@ internal static class BlobDownloader
         long expected = metadata.Size;
         using (FileStream file = new(incomplete, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous))
         {
+            // Opening neither truncates nor writes: checked again now, a link swapped in since the first check is caught
+            // before a byte is written.
+            cache.ThrowIfLink(incomplete);
             long offset = file.Length;
             if (offset > expected)
             {
