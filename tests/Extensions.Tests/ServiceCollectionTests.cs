@@ -144,6 +144,38 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public async Task DefaultPromptName_is_checked_at_start_against_the_prompts_the_model_folder_offers()
+    {
+        // The start reads only the graph's presence and config_sentence_transformers.json, so a stub graph is enough.
+        using var folder = new SkEmbeddingGemma.TestSupport.TempFolder();
+        Directory.CreateDirectory(Path.Combine(folder.Path, "onnx"));
+        await File.WriteAllBytesAsync(Path.Combine(folder.Path, "onnx", "model.onnx"), []);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "config_sentence_transformers.json"), """{"prompts": {"legal": "task: legal | query: "}}""");
+
+        using IHost offered = BuildHost(folder.Path, "legal");
+        await offered.StartAsync();
+        await offered.StopAsync();
+
+        using IHost unknown = BuildHost(folder.Path, "medical");
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => unknown.StartAsync());
+        string failure = Assert.Single(error.Failures);
+        Assert.StartsWith($"EmbeddingGemma:DefaultPromptName 'medical' is not a prompt of the model at EmbeddingGemma:ModelPath '{folder.Path}'; its prompts are ", failure, StringComparison.Ordinal);
+        Assert.Contains(", legal, query.", failure, StringComparison.Ordinal);
+
+        static IHost BuildHost(string modelPath, string prompt)
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["EmbeddingGemma:ModelPath"] = modelPath,
+                ["EmbeddingGemma:DefaultPromptName"] = prompt,
+            });
+            builder.Services.AddEmbeddingGemma(builder.Configuration.GetSection("EmbeddingGemma"));
+            return builder.Build();
+        }
+    }
+
+    [Fact]
     public async Task Execution_provider_binds_from_configuration_and_a_missing_one_names_its_package()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
