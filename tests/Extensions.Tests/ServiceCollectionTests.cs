@@ -290,6 +290,21 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public void Error_text_drops_parameter_names_unwraps_retries_and_stays_on_one_line()
+    {
+        Assert.Equal("Unknown prompt name 'x'.", EmbeddingGemmaErrorText.Describe(new ArgumentException("Unknown prompt name 'x'.", "options")));
+        Assert.Equal("Dimensions must be positive. Actual value was 0.",
+            EmbeddingGemmaErrorText.Describe(new ArgumentOutOfRangeException("value", 0, "Dimensions must be positive.")));
+        Assert.Equal("Connection refused (127.0.0.1:9)", EmbeddingGemmaErrorText.Describe(new AggregateException(
+            "Retry failed after 2 tries.", new HttpRequestException("Connection refused (127.0.0.1:9)"), new HttpRequestException("Connection refused (127.0.0.1:9)"))));
+        Assert.Equal("EmbeddingGemma:Dimensions must be at least 1 (was 0).; EmbeddingGemma:MaxTokens must be at least 2 (was 1).",
+            EmbeddingGemmaErrorText.Describe(new OptionsValidationException("", typeof(EmbeddingGemmaServiceOptions),
+                ["EmbeddingGemma:Dimensions must be at least 1 (was 0).", "EmbeddingGemma:MaxTokens must be at least 2 (was 1)."])));
+        Assert.Equal("first line second line", EmbeddingGemmaErrorText.Describe(new InvalidDataException("first line\r\n  second line\n")));
+        Assert.Throws<ArgumentNullException>("exception", () => EmbeddingGemmaErrorText.Describe(null!));
+    }
+
+    [Fact]
     public void Null_arguments_are_rejected_by_name()
     {
         var services = new ServiceCollection();
