@@ -14,7 +14,10 @@ public static class EmbeddingServerApp
     /// Builds, starts and serves until shutdown. A start that fails (a bad setting, a model that does not load with
     /// <c>EagerLoad</c>, a port in use) writes one line naming the problem to <paramref name="error"/> and returns 1.
     /// </summary>
+    /// <param name="args">The command line: configuration such as <c>--EmbeddingGemma:ModelPath DIR</c>.</param>
+    /// <param name="error">Where a failed start is reported, usually stderr.</param>
     /// <returns>0 after a clean shutdown, 1 when the server could not start.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="error"/> is null.</exception>
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);

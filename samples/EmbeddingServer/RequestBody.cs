@@ -46,19 +46,20 @@ internal static class RequestBody
             sizeFeature.MaxRequestBodySize = limit;
         }
 
+        // Without a Content-Length, Kestrel's limit stops the read; where the limit cannot be set, the length is checked after.
         try
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-            return buffer.Length > limit
-                ? throw new ApiException(413, $"The request body is larger than the limit of {limit} bytes.")
-                : buffer.ToArray();
+            return buffer.Length > limit ? throw TooLarge(limit) : buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new ApiException(413, $"The request body is larger than the limit of {limit} bytes.");
+            throw TooLarge(limit);
         }
     }
+
+    private static ApiException TooLarge(long limit) => new(413, $"The request body is larger than the limit of {limit} bytes.");
 
     /// <summary>Walks the JSON once: every string and property name must be UTF-8 that decodes to valid UTF-16.</summary>
     private static void CheckText(byte[] body)
