@@ -16,6 +16,7 @@ namespace SkEmbeddingGemma.Samples.EmbeddingServer;
 internal static class RequestBody
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly byte[] s_byteOrderMark = [0xEF, 0xBB, 0xBF];
 
     /// <summary>Reads the body (at most <paramref name="limit"/> bytes), checks its text, and binds it.</summary>
     /// <exception cref="ApiException">413 for an over-long body, 400 for malformed input, 422 for a JSON null.</exception>
@@ -23,6 +24,13 @@ internal static class RequestBody
         where T : class
     {
         byte[] body = await ReadBytesAsync(context, limit, cancellationToken);
+
+        // A UTF-8 byte-order mark is allowed, as the stream reader did; blanked rather than cut, so offsets stay the body's.
+        if (body.AsSpan().StartsWith(s_byteOrderMark))
+        {
+            body.AsSpan(0, s_byteOrderMark.Length).Fill((byte)' ');
+        }
+
         CheckText(body);
         try
         {

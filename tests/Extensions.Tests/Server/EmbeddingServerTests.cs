@@ -145,6 +145,19 @@ public sealed class EmbeddingServerTests(EmbeddingServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task A_body_with_a_UTF8_byte_order_mark_is_read_as_before()
+    {
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"input":"with a BOM"}""")]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpResponseMessage response = await Http.PostAsync("/v1/embeddings", content);
+
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        float[] vector = JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        Assert.Equal((await server.Direct.GenerateAsync(["with a BOM"]))[0].Vector.ToArray(), vector);
+    }
+
+    [Fact]
     public async Task Over_long_inputs_and_bodies_get_413()
     {
         using HttpResponseMessage longInput = await Http.PostAsJsonAsync("/v1/embeddings", new { input = new string('a', 2001) });
