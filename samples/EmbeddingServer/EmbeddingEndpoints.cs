@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Tokenization;
@@ -101,14 +100,15 @@ internal static class EmbeddingEndpoints
         }
         catch (Exception ex)
         {
+            // A failed model load is the server's configuration or environment, whatever its exception type: never the client's 4xx.
             (status, string type) = ex switch
             {
                 ApiException api => (api.StatusCode, api.Type),
+                _ when ReferenceEquals(ex, services.GetRequiredService<EmbeddingGemmaModel>().Failure) => (StatusCodes.Status503ServiceUnavailable, "model_unavailable"),
                 ArgumentException => (StatusCodes.Status422UnprocessableEntity, openAiErrors ? "invalid_request_error" : "Validation"),
-                _ when services.GetRequiredService<EmbeddingGemmaModel>().Status == EmbeddingGemmaModelStatus.Failed => (StatusCodes.Status503ServiceUnavailable, "model_unavailable"),
                 _ => (StatusCodes.Status500InternalServerError, "server_error"),
             };
-            string message = ex is ArgumentException argument ? argument.Message.Split(" (Parameter")[0] : ex.Message;
+            string message = EmbeddingGemmaErrorText.Describe(ex);
             if (!context.Response.HasStarted)
             {
                 context.Response.StatusCode = status;
@@ -124,34 +124,9 @@ internal static class EmbeddingEndpoints
         }
     }
 
-    private static async Task<T> ReadAsync<T>(HttpContext context, EmbeddingServerOptions options, CancellationToken cancellationToken)
-        where T : class
-    {
-        long limit = options.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            throw new ApiException(413, $"The request body has {context.Request.ContentLength} bytes; the limit is {limit}.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, s_json, cancellationToken)
-                ?? throw new ApiException(422, "The request body is null.");
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw new ApiException(413, $"The request body is larger than the limit of {limit} bytes.");
-        }
-        catch (JsonException ex)
-        {
-            throw new ApiException(400, $"The request body is not valid JSON for this endpoint: {ex.Message}");
-        }
-    }
+    private static Task<T> ReadAsync<T>(HttpContext context, EmbeddingServerOptions options, CancellationToken cancellationToken)
+        where T : class =>
+        RequestBody.ReadAsync<T>(context, options.MaxRequestBodyBytes, cancellationToken);
 
     private static IReadOnlyList<string> ReadInputs(JsonElement element, string name, EmbeddingServerOptions options)
     {

@@ -2,5 +2,4 @@ using SkEmbeddingGemma.Samples.EmbeddingServer;
 
 // An OpenAI- and TEI-compatible embedding service over a local EmbeddingGemma, configured from appsettings.json,
 // environment variables (EmbeddingGemma__ModelPath=...) or the command line (--EmbeddingGemma:ModelPath ...).
-WebApplication app = EmbeddingServerApp.Build(args);
-await app.RunAsync();
+return await EmbeddingServerApp.RunAsync(args, Console.Error);

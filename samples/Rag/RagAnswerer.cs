@@ -1,5 +1,6 @@
 using Microsoft.Extensions.VectorData;
 using Microsoft.SemanticKernel;
+using SkEmbeddingGemma;
 
 namespace Rag;
 
@@ -17,8 +18,10 @@ public static class RagAnswerer
     // Characters of a passage shown in the retrieval listing.
     private const int SnippetLength = 160;
 
+    /// <summary>Lists the passages closest to <paramref name="question"/> and, with <paramref name="chat"/>, prints the chat model's answer from them.</summary>
+    /// <exception cref="ChatEndpointException">The chat endpoint could not be reached or refused the request.</exception>
     public static async Task AnswerAsync(
-        Kernel kernel, VectorStoreCollection<string, DocumentChunk> collection, string question, int top, bool useChat, TextWriter output,
+        Kernel kernel, VectorStoreCollection<string, DocumentChunk> collection, string question, int top, ChatSettings? chat, TextWriter output,
         CancellationToken cancellationToken)
     {
         List<VectorSearchResult<DocumentChunk>> hits = await collection.SearchAsync(question, top, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
@@ -28,14 +31,25 @@ public static class RagAnswerer
             output.WriteLine($"  {i + 1}. {hits[i].Score:F6} {hits[i].Record.Source}: {Snippet(hits[i].Record.Text)}");
         }
 
-        if (!useChat)
+        if (chat is null)
         {
             return;
         }
 
         string context = string.Join("\n\n", hits.Select(h => $"[{h.Record.Source}]\n{h.Record.Text}"));
-        FunctionResult answer = await kernel.InvokePromptAsync(
-            PromptTemplate, new KernelArguments { ["context"] = context, ["question"] = question }, cancellationToken: cancellationToken);
+        FunctionResult answer;
+        try
+        {
+            answer = await kernel.InvokePromptAsync(
+                PromptTemplate, new KernelArguments { ["context"] = context, ["question"] = question }, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The client's retries end in an AggregateException of one failure per try: name the endpoint and the cause once.
+            throw new ChatEndpointException(
+                $"The chat endpoint {chat.EndpointText} (model {chat.Model}) did not answer: {EmbeddingGemmaErrorText.Describe(e)}", e);
+        }
+
         output.WriteLine($"A: {answer}");
     }
 

@@ -56,9 +56,9 @@ public static class RagApp
                         parse.GetValue(chatModel) ?? environment(ChatModelVariable)));
                 return await RunAsync(settings, output, error, cancellationToken);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or VectorStoreException or HttpRequestException or ClientResultException)
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or VectorStoreException or HttpRequestException or ClientResultException or ChatEndpointException)
             {
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {EmbeddingGemmaErrorText.Describe(e)}");
                 return 1;
             }
         });
@@ -100,7 +100,7 @@ public static class RagApp
 
         foreach (string question in settings.Questions)
         {
-            await RagAnswerer.AnswerAsync(kernel, collection, question, settings.Top, settings.Chat is not null, output, cancellationToken);
+            await RagAnswerer.AnswerAsync(kernel, collection, question, settings.Top, settings.Chat, output, cancellationToken);
         }
 
         return 0;

@@ -15,5 +15,5 @@ internal static partial class EmbeddingGemmaLog
     public static partial void Downloading(ILogger logger, string repository, string revision, string variant);
 
     [LoggerMessage(3, LogLevel.Error, "Loading EmbeddingGemma failed: {Message}")]
-    public static partial void LoadFailed(ILogger logger, string message, Exception exception);
+    public static partial void LoadFailed(ILogger logger, string message, Exception? exception);
 }

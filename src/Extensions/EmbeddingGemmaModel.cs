@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma;
@@ -17,6 +18,8 @@ public sealed class EmbeddingGemmaModel : IDisposable
 {
     private readonly IServiceProvider? _services;
     private readonly ILogger _logger;
+    private readonly string _optionsName;
+    private readonly string _settingPrefix;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private EmbeddingGemmaGenerator? _generator;
     private Exception? _failure;
@@ -30,11 +33,20 @@ public sealed class EmbeddingGemmaModel : IDisposable
     /// <param name="logger">Where load progress goes; null for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     public EmbeddingGemmaModel(EmbeddingGemmaServiceOptions options, IServiceProvider? services = null, ILogger<EmbeddingGemmaModel>? logger = null)
+        : this(options, services, logger, Microsoft.Extensions.Options.Options.DefaultName, EmbeddingGemmaServiceOptions.SectionName + ":")
+    {
+    }
+
+    /// <summary>Creates a registration's model, whose configuration errors name settings as <paramref name="settingPrefix"/><c>Name</c>.</summary>
+    internal EmbeddingGemmaModel(
+        EmbeddingGemmaServiceOptions options, IServiceProvider? services, ILogger<EmbeddingGemmaModel>? logger, string optionsName, string settingPrefix)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _services = services;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _optionsName = optionsName;
+        _settingPrefix = settingPrefix;
     }
 
     /// <summary>Gets the registration's settings.</summary>
@@ -61,7 +73,11 @@ public sealed class EmbeddingGemmaModel : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">The locator returned no folder.</exception>
     /// <exception cref="HubDownloadException">The model comes from the Hub and could not be downloaded (or, offline, is not cached); the next call retries and resumes.</exception>
-    /// <remarks>Load errors (missing files, a corrupt graph, bad settings) propagate as <see cref="EmbeddingGemmaGenerator"/>'s constructor throws them.</remarks>
+    /// <exception cref="OptionsValidationException">
+    /// The settings do not fit the located model, such as a <see cref="EmbeddingGemmaServiceOptions.DefaultPromptName"/> it
+    /// has no prompt for or <see cref="EmbeddingGemmaServiceOptions.Dimensions"/> above its width; each failure names the setting.
+    /// </exception>
+    /// <remarks>Other load errors (missing files, a corrupt graph) propagate as <see cref="EmbeddingGemmaGenerator"/>'s constructor throws them.</remarks>
     public async ValueTask<EmbeddingGemmaGenerator> GetGeneratorAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -98,7 +114,8 @@ public sealed class EmbeddingGemmaModel : IDisposable
             {
                 Volatile.Write(ref _failure, ex);
                 Volatile.Write(ref _status, (int)EmbeddingGemmaModelStatus.Failed);
-                EmbeddingGemmaLog.LoadFailed(_logger, ex.Message, ex);
+                // A settings error's stack trace points into this class, not at the setting the message names.
+                EmbeddingGemmaLog.LoadFailed(_logger, EmbeddingGemmaErrorText.Describe(ex), ex is OptionsValidationException ? null : ex);
                 throw;
             }
         }
@@ -125,12 +142,38 @@ public sealed class EmbeddingGemmaModel : IDisposable
 
         // A Hub snapshot folder is named after its commit, so the repository is the better default id.
         EmbeddingGemmaGeneratorOptions generatorOptions = Options.ToGeneratorOptions(Options.UsesHub ? Options.EffectiveHubRepository : null);
-        EmbeddingGemmaGenerator generator = await Task.Run(() => new EmbeddingGemmaGenerator(directory, generatorOptions), cancellationToken)
-            .ConfigureAwait(false);
+
+        // Settings that only the model can judge are configuration errors, not the caller's: name the setting, and let
+        // a host report them as such (a server answers 503, not 422, to the request that happened to trigger the load).
+        // A missing folder or file is left to the generator, which names it.
+        if (Directory.Exists(directory) &&
+            EmbeddingGemmaServiceOptionsValidator.CheckPrompt(Options, _settingPrefix, directory, DescribeFolder(directory)) is { } failure)
+        {
+            throw new OptionsValidationException(_optionsName, typeof(EmbeddingGemmaServiceOptions), [failure]);
+        }
+
+        EmbeddingGemmaGenerator generator;
+        try
+        {
+            generator = await Task.Run(() => new EmbeddingGemmaGenerator(directory, generatorOptions), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            // The directory is ours, so an argument the generator refuses is one of the settings.
+            throw new OptionsValidationException(_optionsName, typeof(EmbeddingGemmaServiceOptions),
+                [$"{_settingPrefix.TrimEnd(':')} settings do not fit the model at {DescribeFolder(directory)}: {EmbeddingGemmaErrorText.Describe(ex)}"]);
+        }
+
         ModelDirectory = directory;
         EmbeddingGemmaLog.Loaded(_logger, generator.ModelId, generator.EmbeddingDimensions, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return generator;
     }
+
+    /// <summary>Where the folder came from, for messages: the setting or the Hub repository, and the folder.</summary>
+    private string DescribeFolder(string directory) =>
+        Options.ModelLocator is not null ? $"'{directory}' (from {_settingPrefix}ModelLocator)"
+        : Options.UsesHub ? $"'{directory}' ({_settingPrefix}HubRepository {Options.EffectiveHubRepository})"
+        : $"{_settingPrefix}ModelPath '{Options.ModelPath}'";
 
     /// <summary>The model folder: the locator's, else <see cref="EmbeddingGemmaServiceOptions.ModelPath"/>, else a Hub download (or its cache).</summary>
     private async Task<string> LocateAsync(CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class EmbeddingGemmaServiceOptions
 
     /// <summary>
     /// Gets or sets the local model folder in the onnx-community layout (<c>onnx/model.onnx</c>, <c>tokenizer.json</c>, ...).
-    /// When set, it is used as is and the Hub is never contacted.
+    /// When set, it is used as is and the Hub is never contacted; the start checks that it holds <see cref="Variant"/>'s graph.
     /// </summary>
     public string? ModelPath { get; set; }
 
@@ -67,7 +67,11 @@ public sealed class EmbeddingGemmaServiceOptions
     /// <summary>Gets or sets the model id reported in metadata and on each embedding; by default the folder's name.</summary>
     public string? ModelId { get; set; }
 
-    /// <summary>Gets or sets the prompt name used when a call names none, such as <c>query</c> or <c>document</c>; by default none.</summary>
+    /// <summary>
+    /// Gets or sets the prompt name used when a call names none, such as <c>query</c> or <c>document</c>; by default none.
+    /// It must be one of the model's prompts (built-in, or from its <c>config_sentence_transformers.json</c>): checked at
+    /// start with a <see cref="ModelPath"/>, else when the model loads, as a configuration error naming this setting.
+    /// </summary>
     public string? DefaultPromptName { get; set; }
 
     /// <summary>Gets or sets the Matryoshka width used when a call asks for none (768, 512, 256 or 128); by default the model's width.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Hub;
+using SkEmbeddingGemma.Model;
+using SkEmbeddingGemma.Prompts;
 
 namespace SkEmbeddingGemma;
 
@@ -17,9 +19,18 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
         var failures = new List<string>();
 
         // No ModelPath is fine: the model then comes from the Hub, whose settings are checked instead.
-        if (options.ModelLocator is null && !string.IsNullOrWhiteSpace(options.ModelPath) && !Directory.Exists(options.ModelPath))
+        if (options.ModelLocator is null && !string.IsNullOrWhiteSpace(options.ModelPath))
         {
-            failures.Add($"{settingPrefix}ModelPath '{options.ModelPath}' is not an existing folder (leave it out to download the model from the Hugging Face Hub).");
+            if (!Directory.Exists(options.ModelPath))
+            {
+                failures.Add($"{settingPrefix}ModelPath '{options.ModelPath}' is not an existing folder (leave it out to download the model from the Hugging Face Hub).");
+            }
+            else
+            {
+                // The folder is known now, so what depends on it is checked at start rather than at the first request.
+                string folder = $"{settingPrefix}ModelPath '{options.ModelPath}'";
+                failures.AddRange(new[] { CheckGraph(options, settingPrefix, options.ModelPath, folder), CheckPrompt(options, settingPrefix, options.ModelPath, folder) }.OfType<string>());
+            }
         }
 
         Check(failures, settingPrefix + nameof(options.HubRepository), options.HubRepository, HubNames.RepositoryError);
@@ -51,6 +62,57 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
             failures.Add($"{settingPrefix}ExecutionProvider {(int)options.ExecutionProvider} is not one of {string.Join(", ", Enum.GetNames<EmbeddingGemmaExecutionProvider>())}.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Checks that <paramref name="directory"/> has the variant's graph; runs at start for a <see cref="EmbeddingGemmaServiceOptions.ModelPath"/>.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="settingPrefix">The settings' configuration path, such as <c>EmbeddingGemma:</c>.</param>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="folder">How the failure names the folder's origin, such as <c>EmbeddingGemma:ModelPath '/models/gemma'</c>.</param>
+    internal static string? CheckGraph(EmbeddingGemmaServiceOptions options, string settingPrefix, string directory, string folder)
+    {
+        string variant = string.IsNullOrWhiteSpace(options.Variant) ? ModelFolder.DefaultVariant : options.Variant;
+        try
+        {
+            _ = ModelFolder.ResolveGraph(directory, variant);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException or ArgumentException)
+        {
+            return options.Variant is null
+                ? $"{folder} is not a usable model folder: {EmbeddingGemmaErrorText.Describe(ex)}"
+                : $"{settingPrefix}Variant '{options.Variant}' does not fit {folder}: {EmbeddingGemmaErrorText.Describe(ex)}";
+        }
+    }
+
+    /// <summary>
+    /// Checks that <see cref="EmbeddingGemmaServiceOptions.DefaultPromptName"/> is one of <paramref name="directory"/>'s
+    /// prompts (built-in, or from its <c>config_sentence_transformers.json</c>). Runs at start for a
+    /// <see cref="EmbeddingGemmaServiceOptions.ModelPath"/>, and at load for a folder only known then (a locator's, the Hub's).
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="settingPrefix">The settings' configuration path, such as <c>EmbeddingGemma:</c>.</param>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="folder">How the failure names the folder's origin, such as <c>EmbeddingGemma:ModelPath '/models/gemma'</c>.</param>
+    internal static string? CheckPrompt(EmbeddingGemmaServiceOptions options, string settingPrefix, string directory, string folder)
+    {
+        if (string.IsNullOrWhiteSpace(options.DefaultPromptName))
+        {
+            return null;
+        }
+
+        try
+        {
+            PromptCatalog prompts = PromptCatalog.Load(directory);
+            return prompts.TryGetPrompt(options.DefaultPromptName, out _)
+                ? null
+                : $"{settingPrefix}DefaultPromptName '{options.DefaultPromptName}' is not a prompt of the model at {folder}; " +
+                    $"its prompts are {string.Join(", ", prompts.Names)}.";
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"{folder} has prompts that cannot be read, so {settingPrefix}DefaultPromptName cannot be checked: {ex.Message}";
+        }
     }
 
     private static void Check(List<string> failures, string setting, string? value, Func<string, string?> error)

@@ -144,6 +144,38 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public async Task DefaultPromptName_is_checked_at_start_against_the_prompts_the_model_folder_offers()
+    {
+        // The start reads only the graph's presence and config_sentence_transformers.json, so a stub graph is enough.
+        using var folder = new SkEmbeddingGemma.TestSupport.TempFolder();
+        Directory.CreateDirectory(Path.Combine(folder.Path, "onnx"));
+        await File.WriteAllBytesAsync(Path.Combine(folder.Path, "onnx", "model.onnx"), []);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "config_sentence_transformers.json"), """{"prompts": {"legal": "task: legal | query: "}}""");
+
+        using IHost offered = BuildHost(folder.Path, "legal");
+        await offered.StartAsync();
+        await offered.StopAsync();
+
+        using IHost unknown = BuildHost(folder.Path, "medical");
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => unknown.StartAsync());
+        string failure = Assert.Single(error.Failures);
+        Assert.StartsWith($"EmbeddingGemma:DefaultPromptName 'medical' is not a prompt of the model at EmbeddingGemma:ModelPath '{folder.Path}'; its prompts are ", failure, StringComparison.Ordinal);
+        Assert.Contains(", legal, query.", failure, StringComparison.Ordinal);
+
+        static IHost BuildHost(string modelPath, string prompt)
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["EmbeddingGemma:ModelPath"] = modelPath,
+                ["EmbeddingGemma:DefaultPromptName"] = prompt,
+            });
+            builder.Services.AddEmbeddingGemma(builder.Configuration.GetSection("EmbeddingGemma"));
+            return builder.Build();
+        }
+    }
+
+    [Fact]
     public async Task Execution_provider_binds_from_configuration_and_a_missing_one_names_its_package()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -255,6 +287,21 @@ public sealed class ServiceCollectionTests
         var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         Assert.NotNull(generator.GetService<OpenTelemetryEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Equal(TinyModel.Dimensions, (await generator.GenerateQueryEmbeddingAsync("chained")).Vector.Length);
+    }
+
+    [Fact]
+    public void Error_text_drops_parameter_names_unwraps_retries_and_stays_on_one_line()
+    {
+        Assert.Equal("Unknown prompt name 'x'.", EmbeddingGemmaErrorText.Describe(new ArgumentException("Unknown prompt name 'x'.", "options")));
+        Assert.Equal("Dimensions must be positive. Actual value was 0.",
+            EmbeddingGemmaErrorText.Describe(new ArgumentOutOfRangeException("value", 0, "Dimensions must be positive.")));
+        Assert.Equal("Connection refused (127.0.0.1:9)", EmbeddingGemmaErrorText.Describe(new AggregateException(
+            "Retry failed after 2 tries.", new HttpRequestException("Connection refused (127.0.0.1:9)"), new HttpRequestException("Connection refused (127.0.0.1:9)"))));
+        Assert.Equal("EmbeddingGemma:Dimensions must be at least 1 (was 0).; EmbeddingGemma:MaxTokens must be at least 2 (was 1).",
+            EmbeddingGemmaErrorText.Describe(new OptionsValidationException("", typeof(EmbeddingGemmaServiceOptions),
+                ["EmbeddingGemma:Dimensions must be at least 1 (was 0).", "EmbeddingGemma:MaxTokens must be at least 2 (was 1)."])));
+        Assert.Equal("first line second line", EmbeddingGemmaErrorText.Describe(new InvalidDataException("first line\r\n  second line\n")));
+        Assert.Throws<ArgumentNullException>("exception", () => EmbeddingGemmaErrorText.Describe(null!));
     }
 
     [Fact]

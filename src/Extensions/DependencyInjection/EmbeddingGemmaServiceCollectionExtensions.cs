@@ -128,7 +128,9 @@ public static class EmbeddingGemmaServiceCollectionExtensions
         services.AddKeyedSingleton(serviceKey, (sp, _) => new EmbeddingGemmaModel(
             sp.GetRequiredService<IOptionsMonitor<EmbeddingGemmaServiceOptions>>().Get(optionsName),
             sp,
-            sp.GetService<ILogger<EmbeddingGemmaModel>>()));
+            sp.GetService<ILogger<EmbeddingGemmaModel>>(),
+            optionsName,
+            settingPrefix));
         services.AddSingleton(new EmbeddingGemmaRegistration(serviceKey));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmbeddingGemmaWarmupService>());
 

@@ -5,7 +5,7 @@ namespace SkEmbeddingGemma;
 /// <summary>
 /// Reports an <see cref="EmbeddingGemmaModel"/>: <see cref="HealthStatus.Healthy"/> once loaded, <see cref="HealthStatus.Degraded"/>
 /// while not loaded yet (it loads on first use) or loading, and the registration's failure status (by default
-/// <see cref="HealthStatus.Unhealthy"/>) with the exception's message when the last load failed.
+/// <see cref="HealthStatus.Unhealthy"/>) with the exception's message (see <see cref="EmbeddingGemmaErrorText"/>) when the last load failed.
 /// </summary>
 /// <remarks>Thread-safe; the check never loads the model.</remarks>
 public sealed class EmbeddingGemmaHealthCheck : IHealthCheck
@@ -37,7 +37,7 @@ public sealed class EmbeddingGemmaHealthCheck : IHealthCheck
         }
         else if (status == EmbeddingGemmaModelStatus.Failed && _model.Failure is { } failure)
         {
-            result = new HealthCheckResult(context.Registration.FailureStatus, $"EmbeddingGemma failed to load: {failure.Message}", failure, data);
+            result = new HealthCheckResult(context.Registration.FailureStatus, $"EmbeddingGemma failed to load: {EmbeddingGemmaErrorText.Describe(failure)}", failure, data);
         }
         else if (status == EmbeddingGemmaModelStatus.Loading)
         {

@@ -20,24 +20,35 @@ public sealed class EmbeddingServerFixture : IAsyncLifetime
     /// <summary>A generator with the server's settings, to compare against.</summary>
     public EmbeddingGemmaGenerator Direct { get; private set; } = null!;
 
+    /// <summary>Starts the server on a loopback port with <paramref name="settings"/> as its configuration, quiet below warnings.</summary>
+    public static async Task<WebApplication> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplication app = EmbeddingServerApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Logging:LogLevel:Default"] = "Warning" });
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The address a started server listens on.</summary>
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+
     public async Task InitializeAsync()
     {
         Direct = new EmbeddingGemmaGenerator(TinyModel.Directory, new EmbeddingGemmaGeneratorOptions { MaxTokens = MaxTokens });
-        _app = EmbeddingServerApp.Build([], builder =>
+        _app = await StartAsync(new Dictionary<string, string?>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["EmbeddingGemma:ModelPath"] = TinyModel.Directory,
-                ["EmbeddingGemma:MaxTokens"] = MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["EmbeddingServer:MaxInputs"] = "8",
-                ["EmbeddingServer:MaxInputLength"] = "2000",
-                ["EmbeddingServer:MaxRequestBodyBytes"] = "16384",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            ["EmbeddingGemma:ModelPath"] = TinyModel.Directory,
+            ["EmbeddingGemma:MaxTokens"] = MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EmbeddingServer:MaxInputs"] = "8",
+            ["EmbeddingServer:MaxInputLength"] = "2000",
+            ["EmbeddingServer:MaxRequestBodyBytes"] = "16384",
         });
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+        BaseAddress = AddressOf(_app);
         Http = new HttpClient { BaseAddress = BaseAddress };
     }
 

@@ -114,6 +114,49 @@ public sealed class EmbeddingServerTests(EmbeddingServerFixture server) : IClass
         await PostOkAsync("/v1/embeddings", new { input = "still alive" });
     }
 
+    [Theory]
+    [InlineData("/v1/embeddings", """{"input":["a","b","c","x\ud800y"]}""", "input[3] is not valid Unicode text: it holds the lone surrogate \\ud800")]
+    [InlineData("/embeddings", """{"input":"\udc00 after a low surrogate"}""", "input is not valid Unicode text: it holds the lone surrogate \\udc00")]
+    [InlineData("/embed", """{"inputs":["fine \ud83d\ude00 pair","\ud83d\ud83d\ude00"]}""", "inputs[1] is not valid Unicode text: it holds the lone surrogate \\ud83d")]
+    [InlineData("/tokenize", """{"inputs":["ok"],"prompt_name":"query\ud800"}""", "prompt_name is not valid Unicode text")]
+    [InlineData("/v1/embeddings", """{"input":["ok"],"model":"m","user":{"id":[1,"\\","\udfff"]}}""", "user.id[2] is not valid Unicode text: it holds the lone surrogate \\udfff")]
+    public async Task A_lone_surrogate_escape_anywhere_gets_400_naming_where_it_is(string path, string json, string message)
+    {
+        using HttpResponseMessage response = await Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, message);
+        await PostOkAsync(path, path.EndsWith("embeddings", StringComparison.Ordinal) ? new { input = "still alive" } : new { inputs = "still alive" });
+    }
+
+    [Theory]
+    [InlineData("/v1/embeddings", """{"input":["a","b@"]}""", "in input[1]")]
+    [InlineData("/embed", """{"inputs":"@"}""", "in inputs")]
+    [InlineData("/tokenize", """{"in@puts":["a"]}""", "in a property name in the body")]
+    public async Task Bytes_that_are_not_UTF8_get_400_naming_the_offset_and_the_field(string path, string json, string where)
+    {
+        // '@' marks where the invalid byte goes: 0xC3 starts a two-byte sequence that 0x28 ('(') cannot continue.
+        int at = json.IndexOf('@', StringComparison.Ordinal);
+        byte[] body = [.. Encoding.UTF8.GetBytes(json[..at]), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(json[(at + 1)..])];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpResponseMessage response = await Http.PostAsync(path, content);
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, $"The request body is not valid UTF-8: byte 0xC3 at offset {at} ({where})");
+    }
+
+    [Fact]
+    public async Task A_body_with_a_UTF8_byte_order_mark_is_read_as_before()
+    {
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"input":"with a BOM"}""")]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpResponseMessage response = await Http.PostAsync("/v1/embeddings", content);
+
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        float[] vector = JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        Assert.Equal((await server.Direct.GenerateAsync(["with a BOM"]))[0].Vector.ToArray(), vector);
+    }
+
     [Fact]
     public async Task Over_long_inputs_and_bodies_get_413()
     {
@@ -158,6 +201,23 @@ public sealed class EmbeddingServerTests(EmbeddingServerFixture server) : IClass
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Either error shape: OpenAI's <c>{error: {message, type}}</c> (type invalid_request_error here) or TEI's <c>{error, error_type}</c>.</summary>
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string message)
+    {
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {text}");
+        JsonElement error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        if (error.ValueKind == JsonValueKind.Object)
+        {
+            Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+            Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(message, error.GetString(), StringComparison.Ordinal);
+        }
     }
 
     private static async Task AssertOpenAiErrorAsync(HttpResponseMessage response, HttpStatusCode status, string message)
