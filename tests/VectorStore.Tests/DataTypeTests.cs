@@ -60,6 +60,29 @@ public sealed class DataTypeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_with_only_dates_reads_back_with_kind_and_offset()
+    {
+        // The reported failure, alone: any record with a DateTime failed on read.
+        var record = new Dates
+        {
+            Id = 1,
+            When = new DateTime(2026, 12, 2, 7, 0, 0, DateTimeKind.Utc).AddTicks(1),
+            WhenLocal = new DateTime(2026, 12, 2, 7, 0, 0, DateTimeKind.Local),
+            At = new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.FromHours(-5)),
+            Vector = new float[] { 1, 0 },
+        };
+        using var store = new FaissVectorStore(_temp.Database);
+        var collection = store.GetCollection<long, Dates>("dates");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(record);
+        Dates? read = await collection.GetAsync(1L);
+        Assert.NotNull(read);
+        AssertExact(nameof(Dates.When), record.When, read.When);
+        AssertExact(nameof(Dates.WhenLocal), record.WhenLocal, read.WhenLocal);
+        AssertExact(nameof(Dates.At), record.At, read.At);
+    }
+
+    [Fact]
     public async Task Dynamic_records_round_trip_every_supported_type_exactly()
     {
         var definition = new VectorStoreCollectionDefinition
@@ -234,6 +257,25 @@ public sealed class DataTypeTests : IDisposable
         IFormattable f => value.GetType().Name + "(" + f.ToString(null, CultureInfo.InvariantCulture) + ")",
         _ => value.GetType().Name + "(" + value + ")",
     };
+
+    /// <summary>A record with dates only.</summary>
+    public sealed class Dates
+    {
+        [VectorStoreKey]
+        public long Id { get; set; }
+
+        [VectorStoreData]
+        public DateTime When { get; set; }
+
+        [VectorStoreData]
+        public DateTime WhenLocal { get; set; }
+
+        [VectorStoreData]
+        public DateTimeOffset At { get; set; }
+
+        [VectorStoreVector(2)]
+        public ReadOnlyMemory<float> Vector { get; set; }
+    }
 
     /// <summary>A record with one property of each supported data type, nullable and not, and each supported collection.</summary>
     public sealed class AllTypes
