@@ -26,8 +26,8 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <c>DateTimeOffset</c>'s operators do.</description></item>
 /// <item><description>Arrays and lists: JSON text of their elements, with NaN and infinities as named literals.</description></item>
 /// </list>
-/// Values written before this format (DateTime and DateTimeOffset as bare tick integers) are still read: a DateTime
-/// with Kind Unspecified, a DateTimeOffset at offset zero.
+/// Values written before this format (DateTime and DateTimeOffset as bare ticks) are still read and filtered: a
+/// DateTime with Kind Unspecified, a DateTimeOffset at offset zero.
 /// </summary>
 internal static class FaissColumnMapping
 {
@@ -234,7 +234,7 @@ internal static class FaissColumnMapping
 
     private static DateTime DateTimeFromDb(object value)
     {
-        if (value is long ticks)
+        if (TryLegacyTicks(value, out long ticks))
         {
             return new DateTime(ticks, DateTimeKind.Unspecified);
         }
@@ -252,7 +252,7 @@ internal static class FaissColumnMapping
 
     private static DateTimeOffset DateTimeOffsetFromDb(object value)
     {
-        if (value is long utcTicks)
+        if (TryLegacyTicks(value, out long utcTicks))
         {
             return new DateTimeOffset(utcTicks, TimeSpan.Zero);
         }
@@ -274,6 +274,18 @@ internal static class FaissColumnMapping
         }
 
         throw BadStoredValue(value, typeof(DateTimeOffset));
+    }
+
+    // Bare ticks, as earlier versions wrote them: an integer, or its digits where the column's affinity made it text.
+    private static bool TryLegacyTicks(object value, out long ticks)
+    {
+        ticks = value switch
+        {
+            long l => l,
+            string s when s.Length <= TickDigits && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) => parsed,
+            _ => -1,
+        };
+        return ticks >= 0 && ticks <= DateTime.MaxValue.Ticks;
     }
 
     private static string FormatOffset(TimeSpan offset)

@@ -83,6 +83,44 @@ public sealed class DataTypeTests : IDisposable
     }
 
     [Fact]
+    public async Task Dates_stored_as_bare_ticks_by_earlier_versions_still_read_and_filter()
+    {
+        using (var store = new FaissVectorStore(_temp.Database))
+        {
+            var collection = store.GetCollection<long, Dates>("legacy_dates");
+            await collection.EnsureCollectionExistsAsync();
+            await collection.UpsertAsync(new Dates { Id = 1, Vector = new float[] { 1, 0 } });
+        }
+
+        // Earlier versions wrote DateTime.Ticks and DateTimeOffset.UtcTicks as integers.
+        var when = new DateTime(2001, 2, 3, 4, 5, 6).AddTicks(7);
+        var at = new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(8);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_temp.Database};Pooling=False"))
+        {
+            connection.Open();
+            using var find = connection.CreateCommand();
+            find.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%\"WhenLocal\"%'";
+            string table = (string)find.ExecuteScalar()!;
+            using var update = connection.CreateCommand();
+            update.CommandText = $"UPDATE \"{table}\" SET \"When\" = $when, \"At\" = $at";
+            update.Parameters.AddWithValue("$when", when.Ticks);
+            update.Parameters.AddWithValue("$at", at.UtcTicks);
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        using (var store = new FaissVectorStore(_temp.Database))
+        {
+            var collection = store.GetCollection<long, Dates>("legacy_dates");
+            Dates? read = await collection.GetAsync(1L);
+            Assert.NotNull(read);
+            AssertExact(nameof(Dates.When), when, read.When);
+            AssertExact(nameof(Dates.At), at, read.At);
+            Assert.Single(await collection.GetAsync(r => r.When == when && r.At > at.AddTicks(-1) && r.At < at.AddTicks(1), 10).ToListAsync());
+            Assert.Empty(await collection.GetAsync(r => r.When > when, 10).ToListAsync());
+        }
+    }
+
+    [Fact]
     public async Task Dynamic_records_round_trip_every_supported_type_exactly()
     {
         var definition = new VectorStoreCollectionDefinition
