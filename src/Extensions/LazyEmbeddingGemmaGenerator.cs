@@ -1,27 +1,24 @@
 using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma;
 
 /// <summary>
 /// The generator DI hands out: it loads its <see cref="EmbeddingGemmaModel"/> on the first call and then forwards to it.
-/// Before the load, <see cref="GetService"/> answers metadata from the settings without loading anything.
+/// Asking it for <see cref="EmbeddingGeneratorMetadata"/> loads the model too: the metadata's
+/// <see cref="EmbeddingGeneratorMetadata.DefaultModelId"/> is the loaded model's content identity (see
+/// <see cref="EmbeddingGemmaGenerator.GetService"/>), which a vector store records to refuse another model later, so it
+/// can't be answered from the settings.
 /// </summary>
 /// <remarks>Thread-safe. Disposing it does nothing: the container owns the model.</remarks>
 internal sealed class LazyEmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly EmbeddingGemmaModel _model;
-    private readonly EmbeddingGeneratorMetadata _preloadMetadata;
 
     public LazyEmbeddingGemmaGenerator(EmbeddingGemmaModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        EmbeddingGemmaServiceOptions options = model.Options;
-        string? path = string.IsNullOrWhiteSpace(options.ModelPath) ? null : Path.GetFullPath(options.ModelPath);
-        string? modelId = options.ModelId
-            ?? (path is not null ? Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) : options.UsesHub ? options.EffectiveHubRepository : null);
-        _preloadMetadata = new EmbeddingGeneratorMetadata(
-            EmbeddingGemmaGenerator.ProviderName, path is null ? null : new Uri(path), modelId, options.Dimensions);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -32,6 +29,10 @@ internal sealed class LazyEmbeddingGemmaGenerator : IEmbeddingGenerator<string, 
         return await generator.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is null.</exception>
+    /// <exception cref="HubDownloadException">The metadata was asked for, and the model could not be downloaded.</exception>
+    /// <exception cref="InvalidOperationException">The metadata was asked for, and the model's files changed since its load.</exception>
+    /// <exception cref="IOException">The metadata was asked for, and the model could not be loaded or read.</exception>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -45,15 +46,19 @@ internal sealed class LazyEmbeddingGemmaGenerator : IEmbeddingGenerator<string, 
             return _model;
         }
 
+        if (serviceType == typeof(EmbeddingGeneratorMetadata))
+        {
+            // GetService is synchronous; the load runs on the thread pool (ConfigureAwait(false) throughout), so
+            // blocking here can't deadlock on a synchronization context.
+            return _model.GetGeneratorAsync().AsTask().GetAwaiter().GetResult().GetService(serviceType);
+        }
+
         if (_model.Generator is { } generator && generator.GetService(serviceType) is { } answer)
         {
             return answer;
         }
 
-        return
-            serviceType == typeof(EmbeddingGeneratorMetadata) ? _preloadMetadata :
-            serviceType.IsInstanceOfType(this) ? this :
-            null;
+        return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
     public void Dispose()

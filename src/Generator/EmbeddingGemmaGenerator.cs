@@ -38,7 +38,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
 
     private readonly OnnxEmbeddingSession _session;
     private readonly InputEncoder _encoder;
-    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly Lazy<EmbeddingGeneratorMetadata> _metadata;
     private readonly int _defaultDimensions;
     private readonly int _maxBatchSize;
     private readonly int _maxBatchTokens;
@@ -73,11 +73,13 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
             _session = OnnxEmbeddingSession.Open(graphPath, sessionOptions);
         }
 
+        ModelIdentity identity;
         try
         {
             EmbeddingDimensions = _session.Contract.EmbeddingDimensions ?? ProbeWidth();
             _defaultDimensions = EmbeddingDimensions;
             _defaultDimensions = ValidateDimensions(options.Dimensions, nameof(options));
+            identity = ModelIdentity.Capture(modelDirectory, graphPath, Path.GetFileNameWithoutExtension(graphPath), _encoder.Configuration.ModelType);
         }
         catch
         {
@@ -86,7 +88,13 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         }
 
         ModelId = options.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
-        _metadata = new EmbeddingGeneratorMetadata(ProviderName, new Uri(Path.GetFullPath(graphPath)), ModelId, _defaultDimensions);
+        Uri graphUri = new(Path.GetFullPath(graphPath));
+        int defaultDimensions = _defaultDimensions;
+
+        // Hashing reads the whole graph: only when someone asks (a vector store recording which model built it).
+        _metadata = new Lazy<EmbeddingGeneratorMetadata>(
+            () => new EmbeddingGeneratorMetadata(ProviderName, graphUri, identity.Compute(), defaultDimensions),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Gets the model id reported on every embedding.</summary>
@@ -148,13 +156,33 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         return Task.Run(() => Embed(tokenized, dimensions, cancellationToken), cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Gets a service of this generator: <see cref="EmbeddingGeneratorMetadata"/>, the ONNX Runtime
+    /// <see cref="InferenceSession"/>, the <see cref="GemmaTokenizer"/>, or the generator itself.
+    /// </summary>
+    /// <remarks>
+    /// The metadata's <see cref="EmbeddingGeneratorMetadata.DefaultModelId"/> is the content identity of the loaded
+    /// model, <c>{model_type}@sha256:{64 hex}</c> (for EmbeddingGemma, <c>gemma3_text@sha256:...</c>): the lower-case
+    /// SHA-256 of a manifest of the variant name and the name, size and SHA-256 of every file that shapes the vectors
+    /// (the graph and its external data, <c>config.json</c>, <c>sentence_bert_config.json</c>,
+    /// <c>config_sentence_transformers.json</c>, <c>tokenizer.json</c>, <c>tokenizer.model</c>,
+    /// <c>tokenizer_config.json</c>). It does not depend on the folder's path or name, so a store can tell whether it
+    /// is searched with the model that built it. It is computed on the first request (reading the graph's weights,
+    /// except for huggingface_hub cache blobs already named by their SHA-256) and cached. <see cref="ModelId"/>, the id
+    /// on each embedding, is unaffected. <see cref="EmbeddingGeneratorMetadata.DefaultModelDimensions"/> is the
+    /// default Matryoshka width.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The metadata was asked for the first time after a model file changed or went away since the load.
+    /// </exception>
+    /// <exception cref="IOException">The metadata was asked for the first time and a model file can't be read.</exception>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return
             serviceKey is not null ? null :
-            serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata :
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata.Value :
             serviceType == typeof(InferenceSession) ? _session.Session :
             serviceType.IsInstanceOfType(_encoder.Tokenizer) ? _encoder.Tokenizer :
             serviceType.IsInstanceOfType(this) ? this :

@@ -1,14 +1,46 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SkEmbeddingGemma.VectorData.Faiss;
 
-/// <summary>Maps .NET property values to SQLite column values and back.</summary>
+/// <summary>
+/// Maps .NET property values to SQLite column values and back. Every supported type round-trips exactly, and filters
+/// compare values as the C# operators do:
+/// <list type="bullet">
+/// <item><description><c>string</c>: stored as UTF-8 text, so any well-formed UTF-16 string (NUL, emoji, U+10FFFF)
+/// comes back ordinally equal; a string with an unpaired surrogate can't be stored in UTF-8 and is refused.</description></item>
+/// <item><description><c>bool</c>, <c>byte</c>, <c>short</c>, <c>int</c>, <c>long</c>: 64-bit integers, exact
+/// over their whole range.</description></item>
+/// <item><description><c>float</c>, <c>double</c>: IEEE 754 doubles, bit-exact (a <c>float</c> widens to a double
+/// without loss), with infinities and subnormals. NaN and negative zero are stored as the text <c>NaN</c> and
+/// <c>NegativeZero</c> because SQLite turns a NaN into NULL and an integral REAL into an integer (losing the sign of zero). In
+/// filters, negative zero equals zero and a stored NaN compares false with every value (it matches
+/// <c>== null</c> on a nullable property); a NaN filter value is refused.</description></item>
+/// <item><description><c>Guid</c>: its <c>"D"</c> text.</description></item>
+/// <item><description><c>DateTime</c>: text <c>"{Ticks:D19} {Kind}"</c>, so Ticks (100 ns precision) and Kind come
+/// back exactly; no time-zone conversion is ever applied (a Local value keeps its wall-clock Ticks, independent of
+/// the reading machine's zone). Filters compare Ticks and ignore Kind, as <c>DateTime</c>'s operators do.</description></item>
+/// <item><description><c>DateTimeOffset</c>: text <c>"{UtcTicks:D19} {Offset:±hh:mm}"</c>, so the instant (100 ns
+/// precision) and the offset come back exactly. Filters compare instants and ignore Offset, as
+/// <c>DateTimeOffset</c>'s operators do.</description></item>
+/// <item><description>Arrays and lists: JSON text of their elements, with NaN and infinities as named literals.</description></item>
+/// </list>
+/// Values written before this format (DateTime and DateTimeOffset as bare ticks) are still read and filtered: a
+/// DateTime with Kind Unspecified, a DateTimeOffset at offset zero.
+/// </summary>
 internal static class FaissColumnMapping
 {
     internal const string SupportedDataTypes =
         "string, bool, int, long, short, byte, float, double, Guid, DateTime, DateTimeOffset (and their nullable forms), "
         + "and arrays or lists of string, bool, int, long, float, double or Guid";
+
+    // The width of the tick prefix of DateTime and DateTimeOffset text: DateTime.MaxValue.Ticks has 19 digits, and
+    // zero padding makes the text sort by ticks as well.
+    private const int TickDigits = 19;
+    private const string NaNText = "NaN";
+    // Not numeric-looking text: a REAL column would convert "-0" back to a number (zero, without its sign).
+    private const string NegativeZeroText = "NegativeZero";
 
     private static readonly Type[] s_scalarTypes =
     [
@@ -18,6 +50,9 @@ internal static class FaissColumnMapping
 
     private static readonly Type[] s_elementTypes =
         [typeof(string), typeof(bool), typeof(int), typeof(long), typeof(float), typeof(double), typeof(Guid)];
+
+    // Named literals keep NaN and infinities in float and double arrays instead of failing the write.
+    private static readonly JsonSerializerOptions s_jsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     internal static bool IsSupportedDataType(Type type)
         => s_scalarTypes.Contains(Nullable.GetUnderlyingType(type) ?? type) || GetElementType(type) is not null;
@@ -40,11 +75,13 @@ internal static class FaissColumnMapping
     {
         Type t = Nullable.GetUnderlyingType(type) ?? type;
         return t == typeof(float) || t == typeof(double) ? "REAL"
-            : t == typeof(string) || t == typeof(Guid) || GetElementType(t) is not null ? "TEXT"
+            : t == typeof(string) || t == typeof(Guid) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || GetElementType(t) is not null ? "TEXT"
             : "INTEGER";
     }
 
-    /// <summary>Converts a property value (or a filter value compared with a property of <paramref name="type"/>) to SQLite.</summary>
+    /// <summary>Converts a property value to the SQLite value stored for it.</summary>
+    /// <exception cref="ArgumentException">A string holds an unpaired surrogate.</exception>
+    /// <exception cref="NotSupportedException">The value's type is not supported.</exception>
     internal static object ToDb(object? value, Type type)
     {
         if (value is null)
@@ -55,24 +92,74 @@ internal static class FaissColumnMapping
         Type t = Nullable.GetUnderlyingType(type) ?? type;
         if (GetElementType(t) is not null)
         {
-            return JsonSerializer.Serialize(value, value.GetType());
+            if (value is IEnumerable<string?> strings)
+            {
+                foreach (string? s in strings)
+                {
+                    EnsureWellFormed(s);
+                }
+            }
+
+            return JsonSerializer.Serialize(value, value.GetType(), s_jsonOptions);
         }
 
         return value switch
         {
-            string s => s,
+            string s => EnsureWellFormed(s),
             bool b => b ? 1L : 0L,
             Guid g => g.ToString("D"),
-            DateTime dt => dt.Ticks,
-            DateTimeOffset dto => dto.UtcTicks,
-            float f => (double)f,
-            double d => d,
+            DateTime dt => dt.Ticks.ToString("D19", CultureInfo.InvariantCulture) + " " + dt.Kind.ToString(),
+            DateTimeOffset dto => dto.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + " " + FormatOffset(dto.Offset),
+            float f => RealToDb(f),
+            double d => RealToDb(d),
             byte or short or int or long or sbyte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
             _ => throw new NotSupportedException($"Values of type '{value.GetType().Name}' can't be stored or compared; supported: {SupportedDataTypes}."),
         };
     }
 
+    /// <summary>
+    /// Converts a filter value compared with a property of <paramref name="type"/> (or an element of it) to the SQLite
+    /// value that <see cref="ComparableColumn"/> compares with: ticks for DateTime, UTC ticks for DateTimeOffset,
+    /// zero for negative zero, and <see cref="ToDb"/> for everything else.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The value is NaN (which equals nothing) or of an unsupported type.</exception>
+    internal static object ToComparableDb(object? value, Type type) => value switch
+    {
+        DateTime dt => dt.Ticks,
+        DateTimeOffset dto => dto.UtcTicks,
+        float f when float.IsNaN(f) => throw NaNFilterValue(),
+        double d when double.IsNaN(d) => throw NaNFilterValue(),
+        float f => (double)f + 0.0,
+        double d => d + 0.0,
+        _ => ToDb(value, type),
+    };
+
+    /// <summary>
+    /// Gets the SQL expression a filter compares for a property: the column itself, except for the types whose stored
+    /// text carries more than their C# operators compare (DateTime's Kind, DateTimeOffset's Offset) or stands in for a
+    /// REAL (NaN, negative zero).
+    /// </summary>
+    internal static string ComparableColumn(string storageName, Type type)
+    {
+        string column = Quote(storageName);
+        Type t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t == typeof(DateTime) || t == typeof(DateTimeOffset))
+        {
+            // Text rows compare by their tick prefix; integer rows are the older bare-ticks format.
+            return $"(CASE typeof({column}) WHEN 'text' THEN CAST(substr({column}, 1, {TickDigits}) AS INTEGER) ELSE {column} END)";
+        }
+
+        if (t == typeof(float) || t == typeof(double))
+        {
+            // A NaN compares false with everything, as NULL does under COALESCE(..., 0).
+            return $"(CASE {column} WHEN '{NegativeZeroText}' THEN 0.0 WHEN '{NaNText}' THEN NULL ELSE {column} END)";
+        }
+
+        return column;
+    }
+
     /// <summary>Converts a SQLite value read from a column back to the property type.</summary>
+    /// <exception cref="InvalidDataException">The stored value is not in the format of the property type.</exception>
     internal static object? FromDb(object? value, Type type)
     {
         if (value is null or DBNull)
@@ -84,22 +171,131 @@ internal static class FaissColumnMapping
         if (GetElementType(t) is not null)
         {
             Type concrete = t.IsInterface ? typeof(List<>).MakeGenericType(t.GetGenericArguments()[0]) : t;
-            return JsonSerializer.Deserialize((string)value, concrete);
+            return JsonSerializer.Deserialize((string)value, concrete, s_jsonOptions);
         }
 
-        return t == typeof(string) ? (string)value
-            : t == typeof(bool) ? (long)value != 0
-            : t == typeof(int) ? (int)(long)value
-            : t == typeof(long) ? (long)value
-            : t == typeof(short) ? (short)(long)value
-            : t == typeof(byte) ? (byte)(long)value
-            : t == typeof(float) ? (float)Convert.ToDouble(value, CultureInfo.InvariantCulture)
-            : t == typeof(double) ? Convert.ToDouble(value, CultureInfo.InvariantCulture)
-            : t == typeof(Guid) ? Guid.Parse((string)value)
-            : t == typeof(DateTime) ? new DateTime((long)value)
-            : t == typeof(DateTimeOffset) ? new DateTimeOffset((long)value, TimeSpan.Zero)
-            : throw new NotSupportedException($"Type '{type.Name}' is not supported.");
+        // Each branch boxes its own type: a conditional chain would give DateTime and DateTimeOffset one common type
+        // (DateTimeOffset), and a DateTime property can't take a boxed DateTimeOffset.
+        return t switch
+        {
+            _ when t == typeof(string) => (string)value,
+            _ when t == typeof(bool) => (long)value != 0,
+            _ when t == typeof(int) => (int)(long)value,
+            _ when t == typeof(long) => (long)value,
+            _ when t == typeof(short) => (short)(long)value,
+            _ when t == typeof(byte) => (byte)(long)value,
+            _ when t == typeof(float) => (float)RealFromDb(value),
+            _ when t == typeof(double) => RealFromDb(value),
+            _ when t == typeof(Guid) => Guid.Parse((string)value),
+            _ when t == typeof(DateTime) => DateTimeFromDb(value),
+            _ when t == typeof(DateTimeOffset) => DateTimeOffsetFromDb(value),
+            _ => throw new NotSupportedException($"Type '{type.Name}' is not supported."),
+        };
     }
+
+    private static string EnsureWellFormed(string? value)
+    {
+        if (value is null)
+        {
+            return null!;
+        }
+
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                // UTF-8 has no encoding for it: SQLite would silently store U+FFFD instead.
+                throw new ArgumentException(
+                    $"A string value holds an unpaired surrogate (U+{(int)value[i]:X4}) at index {i}; it can't be stored as UTF-8 text. Remove it or replace it with U+FFFD.",
+                    nameof(value));
+            }
+        }
+
+        return value;
+    }
+
+    private static object RealToDb(double value)
+        => double.IsNaN(value) ? NaNText
+            : value == 0 && double.IsNegative(value) ? NegativeZeroText
+            : value;
+
+    private static double RealFromDb(object value) => value switch
+    {
+        double d => d,
+        long l => l,
+        NaNText => double.NaN,
+        NegativeZeroText => -0.0,
+        _ => throw BadStoredValue(value, typeof(double)),
+    };
+
+    private static DateTime DateTimeFromDb(object value)
+    {
+        if (TryLegacyTicks(value, out long ticks))
+        {
+            return new DateTime(ticks, DateTimeKind.Unspecified);
+        }
+
+        if (value is string text && text.Length > TickDigits + 1
+            && long.TryParse(text.AsSpan(0, TickDigits), NumberStyles.None, CultureInfo.InvariantCulture, out long stored)
+            && Enum.TryParse(text.AsSpan(TickDigits + 1), out DateTimeKind kind) && Enum.IsDefined(kind)
+            && stored <= DateTime.MaxValue.Ticks)
+        {
+            return new DateTime(stored, kind);
+        }
+
+        throw BadStoredValue(value, typeof(DateTime));
+    }
+
+    private static DateTimeOffset DateTimeOffsetFromDb(object value)
+    {
+        if (TryLegacyTicks(value, out long utcTicks))
+        {
+            return new DateTimeOffset(utcTicks, TimeSpan.Zero);
+        }
+
+        if (value is string text && text.Length == TickDigits + 7
+            && long.TryParse(text.AsSpan(0, TickDigits), NumberStyles.None, CultureInfo.InvariantCulture, out long stored)
+            && (text[TickDigits + 1] is '+' or '-')
+            && TimeSpan.TryParseExact(text.AsSpan(TickDigits + 2), @"hh\:mm", CultureInfo.InvariantCulture, out TimeSpan magnitude))
+        {
+            TimeSpan offset = text[TickDigits + 1] == '-' ? -magnitude : magnitude;
+            try
+            {
+                return new DateTimeOffset(stored + offset.Ticks, offset);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Falls through to the format error below.
+            }
+        }
+
+        throw BadStoredValue(value, typeof(DateTimeOffset));
+    }
+
+    // Bare ticks, as earlier versions wrote them: an integer, or its digits where the column's affinity made it text.
+    private static bool TryLegacyTicks(object value, out long ticks)
+    {
+        ticks = value switch
+        {
+            long l => l,
+            string s when s.Length <= TickDigits && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) => parsed,
+            _ => -1,
+        };
+        return ticks >= 0 && ticks <= DateTime.MaxValue.Ticks;
+    }
+
+    private static string FormatOffset(TimeSpan offset)
+        => (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+
+    private static NotSupportedException NaNFilterValue()
+        => new("A filter compares with NaN, which equals nothing and orders with nothing in C#; compare with a number instead.");
+
+    private static InvalidDataException BadStoredValue(object value, Type type)
+        => new($"The stored value '{value}' is not a valid {type.Name}; the database was changed outside the connector.");
 
     /// <summary>Quotes an SQLite identifier.</summary>
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

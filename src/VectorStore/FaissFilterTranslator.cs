@@ -223,11 +223,11 @@ internal sealed class FaissFilterTranslator : FilterTranslatorBase
     private string Parameter(object? value, Type propertyType)
     {
         string name = "@f" + _parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _parameters.Add(new(name, FaissColumnMapping.ToDb(value, propertyType)));
+        _parameters.Add(new(name, FaissColumnMapping.ToComparableDb(value, propertyType)));
         return name;
     }
 
-    private static string Column(PropertyModel property) => FaissColumnMapping.Quote(property.StorageName);
+    private static string Column(PropertyModel property) => FaissColumnMapping.ComparableColumn(property.StorageName, property.Type);
 
     private static NotSupportedException Unsupported(Expression node)
         => new($"The filter construct '{node}' ({node.NodeType}) is not supported by the FAISS connector. Supported: ==, !=, <, <=, >, >=, &&, ||, !, "

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Extensions.Tests.Support;
-using SkEmbeddingGemma.Hub;
 
 namespace SkEmbeddingGemma.Extensions.Tests;
 
@@ -23,11 +22,9 @@ public sealed class ServiceCollectionTests
         Assert.NotNull(provider.GetRequiredService<IEmbeddingGenerator>());
         Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, model.Status);
 
-        // Metadata is answered before the load, without loading.
-        var before = generator.GetService<EmbeddingGeneratorMetadata>();
-        Assert.NotNull(before);
-        Assert.Equal(EmbeddingGemmaGenerator.ProviderName, before.ProviderName);
-        Assert.Equal(Path.GetFileName(TinyModel.Directory), before.DefaultModelId);
+        // Other services are answered before the load without loading (metadata loads: ModelIdentityForwardingTests).
+        Assert.Same(model, generator.GetService<EmbeddingGemmaModel>());
+        Assert.Null(generator.GetService<EmbeddingGemmaGenerator>());
         Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, model.Status);
 
         Embedding<float> viaDi = await generator.GenerateQueryEmbeddingAsync("a lazy model");
@@ -207,7 +204,8 @@ public sealed class ServiceCollectionTests
         Assert.StartsWith("EmbeddingGemma[bad]:HubRevision '' is not a revision", Assert.Single(error.Failures), StringComparison.Ordinal);
         Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, host.Services.GetRequiredKeyedService<EmbeddingGemmaModel>("docs").Status);
         var docs = host.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("docs");
-        Assert.Equal(HuggingFaceHub.DefaultRepository, docs.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
+        Assert.Same(host.Services.GetRequiredKeyedService<EmbeddingGemmaModel>("docs"), docs.GetService<EmbeddingGemmaModel>());
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, host.Services.GetRequiredKeyedService<EmbeddingGemmaModel>("docs").Status);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class DependencyInjectionTests
         await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
         using IHost host = BuildHost(hub, cache.Path);
         var generator = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-        Assert.Equal(HuggingFaceHub.DefaultRepository, generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
+        Assert.Equal(EmbeddingGemmaModelStatus.NotLoaded, host.Services.GetRequiredService<EmbeddingGemmaModel>().Status);
         Assert.Empty(hub.Requests);
 
         // Concurrent first calls share one download and one load.
@@ -40,6 +40,9 @@ public sealed class DependencyInjectionTests
         EmbeddingGemmaModel model = host.Services.GetRequiredService<EmbeddingGemmaModel>();
         Assert.Equal(EmbeddingGemmaModelStatus.Loaded, model.Status);
         Assert.Equal(Path.Combine(cache.Path, "models--onnx-community--embeddinggemma-300m-ONNX", "snapshots", FakeHub.Commit), model.ModelDirectory);
+
+        // The metadata names the model by content: the cache snapshot (symlinks to blobs) is the folder it was served from.
+        Assert.Equal(direct.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId, generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
         HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         Assert.Equal(HealthStatus.Healthy, health.Status);
 

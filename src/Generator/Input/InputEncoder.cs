@@ -37,6 +37,9 @@ internal sealed class InputEncoder
     /// <summary>Gets the prompts.</summary>
     public PromptCatalog Prompts { get; }
 
+    /// <summary>Gets what the folder's JSON files say about the model.</summary>
+    public ModelConfiguration Configuration => _configuration;
+
     /// <summary>Gets the most tokens an input keeps, framing included.</summary>
     public int MaxTokens { get; }
 
