@@ -25,7 +25,7 @@ var variantOption = new Option<string>("--variant") { Description = "Graph under
 var dimensionsOption = new Option<int?>("--dimensions") { Description = "Matryoshka width: 768, 512, 256, 128 (any 1..768)." };
 var batchSizeOption = new Option<int>("--batch-size") { Description = "Most texts per ONNX run.", DefaultValueFactory = _ => new EmbeddingGemmaGeneratorOptions().MaxBatchSize };
 
-var tokenize = new Command("tokenize", "Write the model's input ids for each JSON line: {\"ids\": [...]}.")
+var tokenize = new Command("tokenize", "Write the model's input ids for each non-blank JSON line: {\"line\": n, \"ids\": [...]}.")
 {
     modelOption, promptNameOption, promptOption, titleOption, inputOption, outputOption,
 };
@@ -37,7 +37,7 @@ tokenize.SetAction((parse, cancellationToken) => Run(async () =>
         InputEncoder encoder = InputEncoder.Load(model, new EmbeddingGemmaGeneratorOptions());
         return ((choice, lines, _) =>
         {
-            IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), null))
+            IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()))
                 .Select((t, i) => JsonSerializer.Serialize(new TokenizeLine(lines[i].Line, t.Ids), CliJsonContext.Default.TokenizeLine))
                 .ToArray();
             return Task.FromResult(result);
@@ -45,7 +45,7 @@ tokenize.SetAction((parse, cancellationToken) => Run(async () =>
     }, cancellationToken).ConfigureAwait(false);
 }));
 
-var embed = new Command("embed", "Write an embedding for each JSON line: {\"embedding\": [...], \"tokens\": n}.")
+var embed = new Command("embed", "Write an embedding for each non-blank JSON line: {\"line\": n, \"embedding\": [...], \"tokens\": n}.")
 {
     modelOption, variantOption, promptNameOption, promptOption, titleOption, dimensionsOption, batchSizeOption, inputOption, outputOption,
 };
@@ -64,7 +64,7 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
         return (async (choice, lines, ct) =>
         {
             GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
-                lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), null), ct).ConfigureAwait(false);
+                lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()), ct).ConfigureAwait(false);
             return embeddings.Select((e, i) => JsonSerializer.Serialize(
                 new EmbedLine(lines[i].Line, e.Vector.ToArray(), (int)e.AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]!),
                 CliJsonContext.Default.EmbedLine)).ToArray();

@@ -37,9 +37,9 @@ internal readonly record struct PromptChoice(string? PromptName, string? Prompt)
     }
 
     /// <summary>Builds generation options for lines sharing this choice, with their titles.</summary>
-    public EmbeddingGenerationOptions ToOptions(IReadOnlyList<string?> titles, int? dimensions)
+    public EmbeddingGenerationOptions ToOptions(IReadOnlyList<string?> titles)
     {
-        var options = new EmbeddingGenerationOptions { Dimensions = dimensions, AdditionalProperties = [] };
+        var options = new EmbeddingGenerationOptions { AdditionalProperties = [] };
         if (Prompt is not null)
         {
             options.AdditionalProperties[EmbeddingGemmaPropertyNames.Prompt] = Prompt;
