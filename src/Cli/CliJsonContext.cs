@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace SkEmbeddingGemma.Cli;
 
-/// <summary>Output line of <c>tokenize</c>.</summary>
-internal sealed record TokenizeLine([property: JsonPropertyName("ids")] int[] Ids);
+/// <summary>Output line of <c>tokenize</c>, with the number of its input line.</summary>
+internal sealed record TokenizeLine([property: JsonPropertyName("line")] long Line, [property: JsonPropertyName("ids")] int[] Ids);
 
-/// <summary>Output line of <c>embed</c>.</summary>
-internal sealed record EmbedLine([property: JsonPropertyName("embedding")] float[] Embedding, [property: JsonPropertyName("tokens")] int Tokens);
+/// <summary>Output line of <c>embed</c>, with the number of its input line.</summary>
+internal sealed record EmbedLine(
+    [property: JsonPropertyName("line")] long Line, [property: JsonPropertyName("embedding")] float[] Embedding, [property: JsonPropertyName("tokens")] int Tokens);
 
 /// <summary>Output line of <c>search</c>.</summary>
 internal sealed record SearchLine([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("score")] double Score);

@@ -21,8 +21,25 @@ internal static class CliRunner
             or UnauthorizedAccessException or InvalidOperationException or VectorStoreException)
         {
             // One line, as scripts expect; the message names the problem.
-            await Console.Error.WriteLineAsync($"embeddinggemma: error: {ex.Message.ReplaceLineEndings(" ")}");
+            await Console.Error.WriteLineAsync($"embeddinggemma: error: {Describe(ex).ReplaceLineEndings(" ")}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The message of a user error as a user reads it: an <see cref="ArgumentException"/>'s message ends with the C# parameter
+    /// name (" (Parameter 'options')") and, out of range, the actual value; both are for programmers, and our messages
+    /// already name the option and the value.
+    /// </summary>
+    internal static string Describe(Exception ex)
+    {
+        if (ex is ArgumentException { ParamName: { } name } argument)
+        {
+            string suffix = $" (Parameter '{name}')";
+            int at = argument.Message.IndexOf(suffix, StringComparison.Ordinal);
+            return at < 0 ? argument.Message : argument.Message[..at];
+        }
+
+        return ex.Message;
     }
 }

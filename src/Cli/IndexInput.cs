@@ -1,27 +1,26 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace SkEmbeddingGemma.Cli;
 
 /// <summary>
-/// The input of <c>index</c>, checked in full before anything is written: a bad line anywhere stops the run with
-/// the store untouched, and the extra fields (with their types) are known before the collection is created.
-/// Standard input is spooled to a temporary file so the second pass can read it again.
+/// The input of <c>index</c>, read once into a private copy (<see cref="InputSpool"/>) and checked in full before anything
+/// is written: a bad line anywhere stops the run with the store untouched, the records written are exactly the lines
+/// checked (a pipe is not read twice; lines appended to the file meanwhile are not read), and the extra fields (with their
+/// types) are known before the collection is created.
 /// </summary>
 internal sealed class IndexInput : IDisposable
 {
-    private readonly string? _spool;
+    private readonly InputSpool _spool;
 
-    private IndexInput(string path, string? spool, long records, IReadOnlyDictionary<string, (StoreFieldKind Kind, long Line)> fields)
+    private IndexInput(InputSpool spool, long records, IReadOnlyDictionary<string, (StoreFieldKind Kind, long Line)> fields)
     {
-        Path = path;
         _spool = spool;
         RecordCount = records;
         Fields = fields;
     }
 
-    /// <summary>Gets the file to read the records from.</summary>
-    public string Path { get; }
+    /// <summary>Gets the private copy of the input, for progress reporting.</summary>
+    public string Path => _spool.Path;
 
     /// <summary>Gets the number of records (non-blank lines).</summary>
     public long RecordCount { get; }
@@ -29,19 +28,19 @@ internal sealed class IndexInput : IDisposable
     /// <summary>Gets the extra fields in first-seen order, with their kind and the first line that has a value.</summary>
     public IReadOnlyDictionary<string, (StoreFieldKind Kind, long Line)> Fields { get; }
 
-    /// <summary>Reads and checks every line of <paramref name="inputPath"/> (<c>-</c> for stdin).</summary>
+    /// <summary>Copies <paramref name="inputPath"/> (<c>-</c> for stdin) once, then reads and checks every line of the copy.</summary>
+    /// <exception cref="FileNotFoundException">The input does not exist.</exception>
+    /// <exception cref="IOException">The input can't be read (a folder, a closed stdin).</exception>
     /// <exception cref="InvalidDataException">A line is invalid, or a field changes type; the message names the line.</exception>
     public static async Task<IndexInput> ScanAsync(string inputPath, CancellationToken cancellationToken)
     {
-        string? spool = inputPath == "-" ? await SpoolAsync(cancellationToken) : null;
+        InputSpool spool = await InputSpool.CreateAsync(inputPath, cancellationToken);
         try
         {
-            string path = spool ?? inputPath;
-            using TextReader reader = JsonLinesPipeline.OpenInput(path);
             var fields = new Dictionary<string, (StoreFieldKind Kind, long Line)>(StringComparer.Ordinal);
             var order = new List<string>();
             long records = 0;
-            await foreach ((long line, IndexRecord record) in ReadAsync(reader, cancellationToken))
+            await foreach ((long line, IndexRecord record) in ReadAsync(spool, Console.Error, cancellationToken))
             {
                 records++;
                 foreach ((string name, object value) in record.Fields)
@@ -62,31 +61,31 @@ internal sealed class IndexInput : IDisposable
 
             CheckCaseCollisions(order, fields);
             var ordered = order.ToDictionary(n => n, n => fields[n], StringComparer.Ordinal);
-            return new IndexInput(path, spool, records, ordered);
+            return new IndexInput(spool, records, ordered);
         }
         catch
         {
-            DeleteSpool(spool);
+            spool.Dispose();
             throw;
         }
     }
 
-    /// <summary>Reads the records with their line numbers, skipping blank lines.</summary>
-    public static async IAsyncEnumerable<(long Line, IndexRecord Record)> ReadAsync(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        long lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            lineNumber++;
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                yield return (lineNumber, IndexRecord.Parse(line, lineNumber));
-            }
-        }
-    }
+    /// <summary>Reads the checked records again, from the copy, with their line numbers.</summary>
+    public IAsyncEnumerable<(long Line, IndexRecord Record)> ReadAsync(CancellationToken cancellationToken) =>
+        ReadAsync(_spool, warnings: null, cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => DeleteSpool(_spool);
+    public void Dispose() => _spool.Dispose();
+
+    private static async IAsyncEnumerable<(long Line, IndexRecord Record)> ReadAsync(
+        InputSpool spool, TextWriter? warnings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using JsonLinesReader reader = spool.OpenLines(warnings);
+        await foreach ((long line, string text) in reader.ReadAsync(cancellationToken))
+        {
+            yield return (line, IndexRecord.Parse(text, line));
+        }
+    }
 
     private static void CheckCaseCollisions(List<string> names, Dictionary<string, (StoreFieldKind Kind, long Line)> fields)
     {
@@ -99,37 +98,6 @@ internal sealed class IndexInput : IDisposable
                 throw new InvalidDataException(
                     $"line {fields[name].Line}: field '{name}' differs from field '{seen[name]}' (line {fields[seen[name]].Line}) only in case; use one spelling.");
             }
-        }
-    }
-
-    private static async Task<string> SpoolAsync(CancellationToken cancellationToken)
-    {
-        string spool = System.IO.Path.GetTempFileName();
-        try
-        {
-            await using var writer = new StreamWriter(spool, append: false, new UTF8Encoding(false));
-            using var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
-            char[] buffer = new char[81920];
-            int read;
-            while ((read = await stdin.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-
-            return spool;
-        }
-        catch
-        {
-            DeleteSpool(spool);
-            throw;
-        }
-    }
-
-    private static void DeleteSpool(string? spool)
-    {
-        if (spool is not null && File.Exists(spool))
-        {
-            File.Delete(spool);
         }
     }
 }

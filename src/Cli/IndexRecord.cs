@@ -44,31 +44,32 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                CheckName(property.Name, seen, lineNumber);
-                switch (property.Name)
+                string name = JsonLineText.GetName(property, lineNumber);
+                CheckName(name, seen, lineNumber);
+                switch (name)
                 {
                     case IdField:
-                        id = property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } s ? s
+                        id = property.Value.ValueKind == JsonValueKind.String && JsonLineText.GetString(property.Value, IdField, lineNumber) is { Length: > 0 } s ? s
                             : throw Error(lineNumber, "\"id\" must be a non-empty string.");
                         break;
                     case TextField:
-                        text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                        text = property.Value.ValueKind == JsonValueKind.String ? JsonLineText.GetString(property.Value, TextField, lineNumber)
                             : throw Error(lineNumber, "\"text\" must be a string.");
                         break;
                     case TitleField:
                         title = property.Value.ValueKind switch
                         {
-                            JsonValueKind.String => property.Value.GetString(),
+                            JsonValueKind.String => JsonLineText.GetString(property.Value, TitleField, lineNumber),
                             JsonValueKind.Null => null,
                             _ => throw Error(lineNumber, "\"title\" must be a string or null."),
                         };
                         break;
-                    case var name when s_builtIn.FirstOrDefault(b => string.Equals(b, name, StringComparison.OrdinalIgnoreCase)) is { } builtIn:
-                        throw Error(lineNumber, $"field '{name}' differs from '{builtIn}' only in case; use '{builtIn}'.");
+                    case var other when s_builtIn.FirstOrDefault(b => string.Equals(b, other, StringComparison.OrdinalIgnoreCase)) is { } builtIn:
+                        throw Error(lineNumber, $"field '{other}' differs from '{builtIn}' only in case; use '{builtIn}'.");
                     default:
-                        if (Value(property, lineNumber) is { } value)
+                        if (Value(property, name, lineNumber) is { } value)
                         {
-                            fields.Add(new(property.Name, value));
+                            fields.Add(new(name, value));
                         }
 
                         break;
@@ -124,10 +125,10 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
         }
     }
 
-    private static object? Value(JsonProperty property, long lineNumber) => property.Value.ValueKind switch
+    private static object? Value(JsonProperty property, string name, long lineNumber) => property.Value.ValueKind switch
     {
         JsonValueKind.Null => null,
-        JsonValueKind.String => property.Value.GetString(),
+        JsonValueKind.String => JsonLineText.GetString(property.Value, name, lineNumber),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Number => Number(property, lineNumber),

@@ -2,12 +2,17 @@ using System.Text.Json;
 
 namespace SkEmbeddingGemma.Cli;
 
-/// <summary>One JSON line of input: <c>{"text": "...", "prompt_name": "...", "title": "...", "prompt": "..."}</c>.</summary>
-internal sealed record InputLine(string Text, string? PromptName, string? Prompt, string? Title)
+/// <summary>
+/// One JSON line of input: <c>{"text": "...", "prompt_name": "...", "title": "...", "prompt": "..."}</c>, with its 1-based
+/// line number in the input.
+/// </summary>
+internal sealed record InputLine(long Line, string Text, string? PromptName, string? Prompt, string? Title)
 {
     /// <summary>Parses a line; other fields are ignored.</summary>
-    /// <exception cref="InvalidDataException">The line is not a JSON object with a string <c>text</c>; the message names the line.</exception>
-    public static InputLine Parse(string line, int lineNumber)
+    /// <exception cref="InvalidDataException">
+    /// The line is not a JSON object with a string <c>text</c>, or a string is not Unicode text; the message names the line.
+    /// </exception>
+    public static InputLine Parse(string line, long lineNumber)
     {
         try
         {
@@ -19,9 +24,10 @@ internal sealed record InputLine(string Text, string? PromptName, string? Prompt
             }
 
             string text = root.TryGetProperty("text", out JsonElement t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString()!
+                ? JsonLineText.GetString(t, "text", lineNumber)
                 : throw new InvalidDataException($"line {lineNumber}: missing the string field \"text\".");
-            return new InputLine(text, OptionalString(root, "prompt_name", lineNumber), OptionalString(root, "prompt", lineNumber), OptionalString(root, "title", lineNumber));
+            return new InputLine(
+                lineNumber, text, OptionalString(root, "prompt_name", lineNumber), OptionalString(root, "prompt", lineNumber), OptionalString(root, "title", lineNumber));
         }
         catch (JsonException ex)
         {
@@ -29,8 +35,8 @@ internal sealed record InputLine(string Text, string? PromptName, string? Prompt
         }
     }
 
-    private static string? OptionalString(JsonElement root, string name, int lineNumber) =>
+    private static string? OptionalString(JsonElement root, string name, long lineNumber) =>
         !root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : value.ValueKind == JsonValueKind.String ? JsonLineText.GetString(value, name, lineNumber)
         : throw new InvalidDataException($"line {lineNumber}: \"{name}\" must be a string.");
 }

@@ -9,48 +9,66 @@ var modelOption = new Option<string?>("--model") { Description = $"EmbeddingGemm
 var promptNameOption = new Option<string?>("--prompt-name") { Description = "Prompt name: query, document, or a task name (Clustering, STS, ...)." };
 var promptOption = new Option<string?>("--prompt") { Description = "A raw prompt prepended to every text." };
 var titleOption = new Option<string?>("--title") { Description = "Document title for the document prompt (default: none)." };
-var inputOption = new Option<string>("--input") { Description = "JSON lines {\"text\": ...} (optional prompt_name, title); - for stdin.", Required = true };
-var outputOption = new Option<string>("--output") { Description = "Output JSON lines; - for stdout.", Required = true };
+var inputOption = new Option<string>("--input")
+{
+    Description = "JSON lines {\"text\": ...} (optional prompt_name, prompt, title), UTF-8; - for stdin. Blank lines are skipped; "
+        + "invalid UTF-8 becomes U+FFFD with a warning naming the line; a lone surrogate escape (\\ud800) is an error. " + PromptChoice.Rule,
+    Required = true,
+};
+var outputOption = new Option<string>("--output")
+{
+    Description = "Output JSON lines, one per non-blank input line, in order, each with its input \"line\" number; - for stdout. "
+        + "A file is replaced only when the run succeeds (it may be the input).",
+    Required = true,
+};
 var variantOption = new Option<string>("--variant") { Description = "Graph under onnx/: model, model_quantized, model_q4, ...", DefaultValueFactory = _ => "model" };
 var dimensionsOption = new Option<int?>("--dimensions") { Description = "Matryoshka width: 768, 512, 256, 128 (any 1..768)." };
 var batchSizeOption = new Option<int>("--batch-size") { Description = "Most texts per ONNX run.", DefaultValueFactory = _ => new EmbeddingGemmaGeneratorOptions().MaxBatchSize };
 
-var tokenize = new Command("tokenize", "Write the model's input ids for each JSON line: {\"ids\": [...]}.")
+var tokenize = new Command("tokenize", "Write the model's input ids for each non-blank JSON line: {\"line\": n, \"ids\": [...]}.")
 {
     modelOption, promptNameOption, promptOption, titleOption, inputOption, outputOption,
 };
 tokenize.SetAction((parse, cancellationToken) => Run(async () =>
 {
     string model = CliModel.Resolve(parse.GetValue(modelOption));
-    InputEncoder encoder = InputEncoder.Load(model, new EmbeddingGemmaGeneratorOptions());
-    return await Pipeline(parse, (choice, lines, _) =>
+    return await Pipeline(parse, () =>
     {
-        IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), null))
-            .Select(t => JsonSerializer.Serialize(new TokenizeLine(t.Ids), CliJsonContext.Default.TokenizeLine))
-            .ToArray();
-        return Task.FromResult(result);
+        InputEncoder encoder = InputEncoder.Load(model, new EmbeddingGemmaGeneratorOptions());
+        return ((choice, lines, _) =>
+        {
+            IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()))
+                .Select((t, i) => JsonSerializer.Serialize(new TokenizeLine(lines[i].Line, t.Ids), CliJsonContext.Default.TokenizeLine))
+                .ToArray();
+            return Task.FromResult(result);
+        }, null);
     }, cancellationToken).ConfigureAwait(false);
 }));
 
-var embed = new Command("embed", "Write an embedding for each JSON line: {\"embedding\": [...], \"tokens\": n}.")
+var embed = new Command("embed", "Write an embedding for each non-blank JSON line: {\"line\": n, \"embedding\": [...], \"tokens\": n}.")
 {
     modelOption, variantOption, promptNameOption, promptOption, titleOption, dimensionsOption, batchSizeOption, inputOption, outputOption,
 };
 embed.SetAction((parse, cancellationToken) => Run(async () =>
 {
     string model = CliModel.Resolve(parse.GetValue(modelOption));
-    using var generator = new EmbeddingGemmaGenerator(model, new EmbeddingGemmaGeneratorOptions
+    var options = new EmbeddingGemmaGeneratorOptions
     {
         Variant = parse.GetValue(variantOption)!,
         MaxBatchSize = parse.GetValue(batchSizeOption),
-    });
-    int? dimensions = parse.GetValue(dimensionsOption);
-    return await Pipeline(parse, async (choice, lines, ct) =>
+        Dimensions = parse.GetValue(dimensionsOption),
+    };
+    return await Pipeline(parse, () =>
     {
-        GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
-            lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray(), dimensions), ct).ConfigureAwait(false);
-        return embeddings.Select(e => JsonSerializer.Serialize(
-            new EmbedLine(e.Vector.ToArray(), (int)e.AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]!), CliJsonContext.Default.EmbedLine)).ToArray();
+        var generator = new EmbeddingGemmaGenerator(model, options);
+        return (async (choice, lines, ct) =>
+        {
+            GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
+                lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()), ct).ConfigureAwait(false);
+            return embeddings.Select((e, i) => JsonSerializer.Serialize(
+                new EmbedLine(lines[i].Line, e.Vector.ToArray(), (int)e.AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]!),
+                CliJsonContext.Default.EmbedLine)).ToArray();
+        }, generator);
     }, cancellationToken).ConfigureAwait(false);
 }));
 
@@ -62,8 +80,12 @@ foreach (Command command in StoreCommands.Create(modelOption, batchSizeOption))
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
+// Opens the input and the output before the model loads (a closed stdin or a missing folder fails at once), then runs
+// the processor the factory returns (with what to dispose after it) over every line; the output is replaced only on success.
 async Task<int> Pipeline(
-    ParseResult parse, Func<PromptChoice, IReadOnlyList<InputLine>, CancellationToken, Task<IReadOnlyList<string>>> process, CancellationToken cancellationToken)
+    ParseResult parse,
+    Func<(Func<PromptChoice, IReadOnlyList<InputLine>, CancellationToken, Task<IReadOnlyList<string>>> Process, IDisposable? Owned)> createProcessor,
+    CancellationToken cancellationToken)
 {
     string? promptName = parse.GetValue(promptNameOption);
     string? prompt = parse.GetValue(promptOption);
@@ -73,11 +95,17 @@ async Task<int> Pipeline(
     }
 
     string inputPath = parse.GetValue(inputOption)!;
-    using TextReader input = JsonLinesPipeline.OpenInput(inputPath);
-    await using TextWriter output = JsonLinesPipeline.OpenOutput(parse.GetValue(outputOption)!);
-    using var progress = ProgressReporter.Create(inputPath);
-    await JsonLinesPipeline.RunAsync(
-        input, output, new PromptChoice(promptName, prompt), parse.GetValue(titleOption), process, progress.Advance, cancellationToken).ConfigureAwait(false);
+    using JsonLinesReader input = InputSource.OpenLines(inputPath);
+    await using OutputTarget output = OutputTarget.Open(parse.GetValue(outputOption)!);
+    (var process, IDisposable? owned) = createProcessor();
+    using (owned)
+    {
+        using var progress = ProgressReporter.Create(inputPath);
+        await JsonLinesPipeline.RunAsync(
+            input, output.Writer, new PromptChoice(promptName, prompt), parse.GetValue(titleOption), process, progress.Advance, cancellationToken).ConfigureAwait(false);
+    }
+
+    await output.CommitAsync(cancellationToken).ConfigureAwait(false);
     return 0;
 }
 

@@ -38,7 +38,13 @@ internal static class StoreCommands
 
     private static Command Index(Option<string?> modelOption, Option<int> batchSizeOption, Option<string> storeOption, Option<string> collectionOption)
     {
-        var inputOption = new Option<string>("--input") { Description = "JSON lines {\"id\", \"text\", \"title\"?, other fields kept as data}; - for stdin.", Required = true };
+        var inputOption = new Option<string>("--input")
+        {
+            Description = "JSON lines {\"id\", \"text\", \"title\"?, other fields kept as data}, UTF-8; - for stdin. Read once and checked in full before "
+                + "anything is written (a bad line: nothing is written). Blank lines are skipped; invalid UTF-8 becomes U+FFFD with a warning "
+                + "naming the line; a lone surrogate escape (\\ud800) is an error.",
+            Required = true,
+        };
         var kindOption = new Option<string?>("--index-kind") { Description = "FAISS index of a new collection: flat (exact, default), hnsw, ivf, sq8." };
         kindOption.AcceptOnlyFromAmong([.. s_indexKinds.Keys]);
         var dimensionsOption = new Option<int?>("--dimensions") { Description = "Matryoshka width of a new collection (default: the model's)." };
@@ -117,7 +123,7 @@ internal static class StoreCommands
             var filter = SearchFilter.Parse(parse.GetValue(filterOption) ?? [], schema, name);
             using var generator = new EmbeddingGemmaGenerator(model, new EmbeddingGemmaGeneratorOptions { Variant = schema.Variant, Dimensions = schema.Dimensions });
             var collection = store.GetDynamicCollection(name, schema.ToDefinition(generator));
-            await using var output = JsonLinesPipeline.OpenOutput("-");
+            await using var output = StandardStream.OpenOutputWriter();
             await foreach (VectorSearchResult<Dictionary<string, object?>> hit in collection.SearchAsync(
                 parse.GetValue(queryOption)!, top, new() { Filter = filter }, cancellationToken))
             {
@@ -165,10 +171,9 @@ internal static class StoreCommands
         VectorStoreCollection<object, Dictionary<string, object?>> collection, IndexInput input, StoreSchema schema, CancellationToken cancellationToken)
     {
         using var progress = ProgressReporter.Create(input.Path);
-        using TextReader reader = JsonLinesPipeline.OpenInput(input.Path);
         var batch = new List<Dictionary<string, object?>>(UpsertBatch);
         long written = 0;
-        await foreach ((long _, IndexRecord record) in IndexInput.ReadAsync(reader, cancellationToken))
+        await foreach ((long _, IndexRecord record) in input.ReadAsync(cancellationToken))
         {
             batch.Add(record.ToStoreRecord(schema));
             if (batch.Count == UpsertBatch)

@@ -14,7 +14,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public string Variant
     {
         get;
-        set => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A variant name is required.", nameof(value)) : value;
+        set => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("Variant is required: the name of a graph under onnx/, such as 'model'.", nameof(value)) : value;
     } = "model";
 
     /// <summary>Gets or sets the model id reported in metadata and on every embedding; by default the folder's name.</summary>
@@ -28,7 +28,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int? MaxTokens
     {
         get;
-        set => field = value is < 2 ? throw new ArgumentOutOfRangeException(nameof(value), value, "An input needs room for <bos> and <eos>.") : value;
+        set => field = value is < 2 ? throw OutOfRange(value, nameof(MaxTokens), "at least 2, room for <bos> and <eos>") : value;
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int MaxBatchSize
     {
         get;
-        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "A batch holds at least one input.") : value;
+        set => field = value < 1 ? throw OutOfRange(value, nameof(MaxBatchSize), "at least 1 input per batch") : value;
     } = 8;
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int MaxBatchTokens
     {
         get;
-        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "The token budget must be positive.") : value;
+        set => field = value < 1 ? throw OutOfRange(value, nameof(MaxBatchTokens), "at least 1 token") : value;
     } = 1024;
 
     /// <summary>Gets or sets the Matryoshka width used when a call asks for none; by default the model's full width (768).</summary>
@@ -65,7 +65,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int? Dimensions
     {
         get;
-        set => field = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "Dimensions must be positive.") : value;
+        set => field = value is < 1 ? throw OutOfRange(value, nameof(Dimensions), "1 up to the model's embedding width (768 for EmbeddingGemma)") : value;
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int? IntraOpNumThreads
     {
         get;
-        set => field = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread is needed.") : value;
+        set => field = value is < 1 ? throw OutOfRange(value, nameof(IntraOpNumThreads), "at least 1 thread") : value;
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public EmbeddingGemmaExecutionProvider ExecutionProvider
     {
         get;
-        set => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown execution provider.");
+        set => field = Enum.IsDefined(value) ? value : throw OutOfRange(value, nameof(ExecutionProvider), $"one of {string.Join(", ", Enum.GetNames<EmbeddingGemmaExecutionProvider>())}");
     }
 
     /// <summary>Gets or sets the device the execution provider runs on (CUDA and DirectML device index); the default is 0.</summary>
@@ -102,7 +102,7 @@ public sealed class EmbeddingGemmaGeneratorOptions
     public int DeviceId
     {
         get;
-        set => field = value < 0 ? throw new ArgumentOutOfRangeException(nameof(value), value, "Device ids start at 0.") : value;
+        set => field = value < 0 ? throw OutOfRange(value, nameof(DeviceId), "0 or more") : value;
     }
 
     /// <summary>
@@ -111,4 +111,8 @@ public sealed class EmbeddingGemmaGeneratorOptions
     /// <see cref="IntraOpNumThreads"/>, <see cref="ExecutionProvider"/> and <see cref="DeviceId"/> must keep their defaults.
     /// </summary>
     public Func<SessionOptions>? SessionOptionsFactory { get; set; }
+
+    // The message names the option and its range, so it reads on its own (the CLI prints it without the parameter name).
+    private static ArgumentOutOfRangeException OutOfRange(object? value, string option, string range) =>
+        new("value", value, $"{option} {value} is out of range: {range}.");
 }

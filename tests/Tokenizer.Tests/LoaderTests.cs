@@ -113,6 +113,10 @@ public sealed class LoaderTests(GemmaTokenizerFixture fixture)
     [InlineData("{\"normalizer\": {\"type\": \"NFKC\"}, \"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}", "unsupported normalizer")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [[\"a\", \"b\"]]}}", "merge #0")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}}", "no '<bos>' token")]
+    [InlineData(AddedTokensHead + "{\"id\": -3, \"content\": \"<x>\", \"special\": true}" + AddedTokensTail, "\"added_tokens\" entry 1 ('<x>') has id -3, outside 0..4")]
+    [InlineData(AddedTokensHead + "{\"id\": 2000000000, \"content\": \"<x>\", \"special\": true}" + AddedTokensTail, "\"added_tokens\" entry 1 ('<x>') has id 2000000000, outside 0..4")]
+    [InlineData(AddedTokensHead + "{\"id\": 4, \"content\": \"\\ud800\", \"special\": true}" + AddedTokensTail, "\"added_tokens\" entry 1: \"content\" holds a lone surrogate escape")]
+    [InlineData(AddedTokensHead + "{\"id\": \"4\", \"content\": \"<x>\"}" + AddedTokensTail, "\"added_tokens\" entry 1 lacks an integer \"id\"")]
     public void Corrupt_tokenizer_json_throws_InvalidDataException_naming_the_file_and_problem(string json, string problem)
     {
         string directory = Directory.CreateTempSubdirectory("skeg-corrupt-").FullName;
@@ -129,6 +133,10 @@ public sealed class LoaderTests(GemmaTokenizerFixture fixture)
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    // A loadable tokenizer.json (vocabulary <pad> <eos> <bos>) with one good added token (entry 0) and one under test (entry 1).
+    private const string AddedTokensHead = "{\"added_tokens\": [{\"id\": 2, \"content\": \"<bos>\", \"special\": true}, ";
+    private const string AddedTokensTail = "], \"model\": {\"type\": \"BPE\", \"vocab\": {\"<pad>\": 0, \"<eos>\": 1, \"<bos>\": 2}, \"merges\": []}}";
 
     [Fact]
     public void Corrupt_tokenizer_model_throws_InvalidDataException_naming_the_file()

@@ -33,6 +33,26 @@ internal sealed class BpeModelData
     /// <summary>Gets or sets a value indicating whether consecutive unknown chars become one unknown token.</summary>
     public bool FuseUnknown { get; set; }
 
+    /// <summary>
+    /// Checks every added token's id: from 0 up to the largest vocabulary id plus the number of added tokens, since
+    /// Hugging Face numbers added tokens after the vocabulary. A larger id would size the token table by it.
+    /// </summary>
+    /// <param name="describe">Names added token <c>i</c> for the message: its file and entry.</param>
+    /// <exception cref="InvalidDataException">An id is out of range; the message names the token's file and entry.</exception>
+    public void CheckAddedTokenIds(Func<int, string> describe)
+    {
+        long limit = (Vocabulary.Count == 0 ? 0L : Vocabulary.Values.Max() + 1L) + AddedTokens.Count;
+        for (int i = 0; i < AddedTokens.Count; i++)
+        {
+            AddedTokenSpec token = AddedTokens[i];
+            if (token.Id < 0 || token.Id >= limit)
+            {
+                throw new InvalidDataException(
+                    $"{describe(i)} ('{token.Content}') has id {token.Id}, outside 0..{limit - 1} (the vocabulary's ids, then one per added token).");
+            }
+        }
+    }
+
     /// <summary>Packs a merge key.</summary>
     public static long MergeKey(int left, int right) => ((long)left << 32) | (uint)right;
 

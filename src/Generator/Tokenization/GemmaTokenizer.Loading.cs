@@ -43,6 +43,7 @@ public sealed partial class GemmaTokenizer
             {
                 var known = data.AddedTokens.Select(static token => token.Id).ToHashSet();
                 data.AddedTokens.AddRange(config.AddedTokens.Where(token => known.Add(token.Id)));
+                data.CheckAddedTokenIds(i => $"{configPath}: added_tokens_decoder entry '{data.AddedTokens[i].Id}'");
             }
 
             return new GemmaTokenizer(new GemmaBpeModel(data), config?.Framing ?? TokenFraming.EmbeddingGemma);

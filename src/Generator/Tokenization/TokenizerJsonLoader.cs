@@ -21,6 +21,11 @@ internal static class TokenizerJsonLoader
         {
             throw new InvalidDataException($"{source} is not valid JSON: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string the reader can't decode, such as a lone surrogate escape.
+            throw new InvalidDataException($"{source} is not a valid tokenizer.json: {ex.Message}", ex);
+        }
         catch (ArgumentException ex)
         {
             // Duplicate vocabulary keys and similar structural faults surface as ArgumentException.
@@ -108,6 +113,7 @@ internal static class TokenizerJsonLoader
             throw new InvalidDataException($"{source} has no \"model\" section.");
         }
 
+        data.CheckAddedTokenIds(i => $"{source}: \"added_tokens\" entry {i}");
         TokenFraming? framing = postProcessor is { } element ? TokenizerJsonValidation.ReadFraming(element, data, source) : null;
         return (data, framing);
     }
@@ -120,27 +126,39 @@ internal static class TokenizerJsonLoader
         }
 
         Expect(ref reader, JsonTokenType.StartArray, data.Source, "\"added_tokens\"", read: false);
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        for (int index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
         {
             using JsonDocument document = JsonDocument.ParseValue(ref reader);
             JsonElement token = document.RootElement;
             if (token.ValueKind != JsonValueKind.Object
-                || !token.TryGetProperty("id", out JsonElement id) || !id.TryGetInt32(out int tokenId)
+                || !token.TryGetProperty("id", out JsonElement id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int tokenId)
                 || !token.TryGetProperty("content", out JsonElement content) || content.ValueKind != JsonValueKind.String)
             {
-                throw new InvalidDataException($"{data.Source}: an entry of \"added_tokens\" lacks an integer \"id\" or a string \"content\": {token.GetRawText()}");
+                throw new InvalidDataException($"{data.Source}: \"added_tokens\" entry {index} lacks an integer \"id\" or a string \"content\": {token.GetRawText()}");
             }
 
             bool special = GetBool(token, "special", false);
-            string text = content.GetString()!;
+            string text = GetContent(content, data.Source, index);
             if (GetBool(token, "lstrip", false) || GetBool(token, "rstrip", false) || GetBool(token, "single_word", false)
                 || GetBool(token, "normalized", !special))
             {
                 throw new InvalidDataException(
-                    $"{data.Source}: added token '{text}' (id {tokenId}) uses lstrip, rstrip, single_word or normalized, which Gemma tokenizers do not use and this loader does not support.");
+                    $"{data.Source}: \"added_tokens\" entry {index} ('{text}', id {tokenId}) uses lstrip, rstrip, single_word or normalized, which Gemma tokenizers do not use and this loader does not support.");
             }
 
             data.AddedTokens.Add(new AddedTokenSpec(text, tokenId, special));
+        }
+    }
+
+    private static string GetContent(JsonElement content, string source, int index)
+    {
+        try
+        {
+            return content.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"{source}: \"added_tokens\" entry {index}: \"content\" holds a lone surrogate escape, which is not Unicode text.", ex);
         }
     }
 

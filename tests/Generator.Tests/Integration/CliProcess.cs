@@ -9,10 +9,20 @@ internal static class CliProcess
 
     public static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(args, stdin: null);
 
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null)
+        => StartAsync("dotnet", [s_cli, .. args], stdin, environment);
+
+    /// <summary>
+    /// Runs a bash script in which <c>$CLI</c> is the command (killed after 100 s, so a hang fails the test) and <c>$M</c> the <paramref name="model"/> folder: for
+    /// redirections a child process can't be given otherwise (closed streams, FIFOs, process substitution).
+    /// </summary>
+    public static Task<(int Code, string Stdout, string Stderr)> RunShellAsync(string script, string model)
+        => StartAsync("bash", ["-c", script], stdin: null, new() { ["CLI"] = $"timeout 100 dotnet {s_cli}", ["M"] = model });
+
+    private static async Task<(int Code, string Stdout, string Stderr)> StartAsync(
+        string program, string[] args, string? stdin, Dictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(s_cli);
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
