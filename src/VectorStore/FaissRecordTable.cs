@@ -14,17 +14,19 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// </summary>
 internal sealed class FaissRecordTable
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_catalogReady = new();
     private readonly string _connectionString;
     private readonly CollectionModel _model;
     private readonly string _table;
     private readonly string _vectorTable;
     private readonly string _selectColumnsWithoutVector;
     private readonly string _selectColumnsWithVector;
+    private string? _verifiedUid;
+    private string? _generatorUid;
 
-    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model)
+    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model, string distance, string indexKind)
     {
         _connectionString = ConnectionString(databasePath);
+        DatabasePath = databasePath;
         CollectionName = collectionName;
         _model = model;
         _table = FaissColumnMapping.Quote("c_" + collectionName);
@@ -37,6 +39,7 @@ internal sealed class FaissRecordTable
             }
         }
 
+        Definition = FaissStoredDefinition.FromModel(model, distance, indexKind);
         var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
         foreach (DataPropertyModel data in _model.DataProperties)
         {
@@ -52,6 +55,11 @@ internal sealed class FaissRecordTable
 
     internal string CollectionName { get; }
 
+    internal string DatabasePath { get; }
+
+    /// <summary>Gets what this instance was opened with, compared with what the collection was created with.</summary>
+    internal FaissStoredDefinition Definition { get; }
+
     internal static string ConnectionString(string databasePath)
         => new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 60 }.ToString();
 
@@ -63,122 +71,247 @@ internal sealed class FaissRecordTable
         using SqliteCommand pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=60000;";
         pragma.ExecuteNonQuery();
-        EnsureCatalog(connection);
+        FaissCatalog.Ensure(connection);
         return connection;
     }
 
     internal SqliteConnection Open() => Open(_connectionString);
 
-    private static void EnsureCatalog(SqliteConnection connection)
+    /// <summary>
+    /// Creates the tables and catalog row if missing, or checks the existing collection's definition: one IMMEDIATE
+    /// transaction, so two instances creating one collection at once can't both decide it is theirs. <paramref name="hook"/>
+    /// runs in that transaction (with whether it created the collection), so what it writes commits or rolls back with it.
+    /// </summary>
+    internal void Create(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction, bool>? hook)
     {
-        if (s_catalogReady.ContainsKey(connection.ConnectionString))
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        FaissCollectionRow? row = FaissCatalog.Read(connection, transaction, CollectionName);
+        string? createdUid = null;
+        if (row is not null)
+        {
+            Check(connection, transaction, AdoptIfLegacy(connection, transaction, row));
+        }
+        else
+        {
+            if (FaissCatalog.FindCaseVariant(connection, transaction, CollectionName) is string variant)
+            {
+                throw new VectorStoreException(
+                    $"Collection '{CollectionName}' can't be created in '{DatabasePath}': collection '{variant}' exists, and names that differ only in case "
+                    + $"would share one SQLite table. Use '{variant}', or a name that differs in more than case.")
+                {
+                    VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
+                    VectorStoreName = DatabasePath,
+                    CollectionName = CollectionName,
+                };
+            }
+
+            // No IF NOT EXISTS: a table that exists without a catalog row is someone else's, never merged into.
+            var ddl = new StringBuilder($"CREATE TABLE {_table} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT, ");
+            ddl.Append(Column(_model.KeyProperty)).Append(' ').Append(FaissColumnMapping.SqlType(_model.KeyProperty.Type)).Append(" NOT NULL UNIQUE");
+            foreach (DataPropertyModel data in _model.DataProperties)
+            {
+                ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
+            }
+
+            ddl.Append(')');
+            FaissCatalog.Execute(connection, transaction, ddl.ToString());
+            FaissCatalog.Execute(connection, transaction,
+                $"CREATE TABLE {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
+            foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
+            {
+                FaissCatalog.Execute(connection, transaction,
+                    $"CREATE INDEX IF NOT EXISTS {FaissColumnMapping.Quote("ix_" + CollectionName + "_" + data.StorageName)} ON {_table} ({Column(data)})");
+            }
+
+            createdUid = FaissCatalog.Insert(connection, transaction, CollectionName, Definition);
+        }
+
+        hook?.Invoke(connection, transaction, createdUid is not null);
+        transaction.Commit();
+        if (createdUid is not null)
+        {
+            Volatile.Write(ref _verifiedUid, createdUid);
+        }
+    }
+
+    /// <summary>
+    /// Reads the collection's row and, once per incarnation, checks it against this instance's definition (a legacy row
+    /// gets this definition recorded, after its old settings and table columns are checked). Every operation starts here.
+    /// </summary>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition.</exception>
+    internal FaissCollectionRow Verify(SqliteConnection connection)
+    {
+        FaissCollectionRow row = FaissCatalog.Read(connection, null, CollectionName) ?? throw MissingCollection();
+        if (row.Uid is not null && row.Uid == Volatile.Read(ref _verifiedUid))
+        {
+            return row;
+        }
+
+        if (row.Uid is null || row.Definition is null)
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            row = AdoptIfLegacy(connection, transaction, FaissCatalog.Read(connection, transaction, CollectionName) ?? throw MissingCollection());
+            Check(connection, transaction, row);
+            transaction.Commit();
+            return row;
+        }
+
+        Check(connection, null, row);
+        return row;
+    }
+
+    /// <summary>Inside a write transaction: the row as it is now, checked again if the collection was recreated since <see cref="Verify"/>.</summary>
+    internal FaissCollectionRow VerifyCurrent(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        FaissCollectionRow row = FaissCatalog.Read(connection, transaction, CollectionName) ?? throw MissingCollection();
+        if (row.Uid is null || row.Uid != Volatile.Read(ref _verifiedUid))
+        {
+            row = AdoptIfLegacy(connection, transaction, row);
+            Check(connection, transaction, row);
+        }
+
+        return row;
+    }
+
+    /// <summary>
+    /// Checks (at the generator's first use) that <paramref name="identity"/> is the generator that embedded this
+    /// collection, recording it if the collection has none yet.
+    /// </summary>
+    /// <exception cref="FaissCollectionMismatchException">Another generator embedded the collection, or this one reports no identity to compare.</exception>
+    internal void CheckGenerator(SqliteConnection connection, FaissGeneratorIdentity? identity)
+    {
+        FaissCollectionRow row = Verify(connection);
+        if (row.Uid == Volatile.Read(ref _generatorUid))
         {
             return;
         }
 
-        Execute(connection, null,
-            $"CREATE TABLE IF NOT EXISTS {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ("
-            + "name TEXT PRIMARY KEY, dimensions INTEGER NOT NULL, distance TEXT NOT NULL, index_kind TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)");
-        s_catalogReady.TryAdd(connection.ConnectionString, true);
-    }
-
-    internal static List<string> ListCollections(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT name FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ORDER BY name";
-        using SqliteDataReader reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
+        if (row.Generator is null && identity is not null)
         {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
-
-    internal static void DropCollection(SqliteConnection connection, string name)
-    {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
-        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
-        Execute(connection, transaction, $"DELETE FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name", ("@name", name));
-        transaction.Commit();
-    }
-
-    internal bool Exists(SqliteConnection connection) => ReadVersion(connection, null) is not null;
-
-    /// <summary>Creates the table and catalog row if missing; an existing collection must have the same vector settings.</summary>
-    internal void Create(SqliteConnection connection, int dimensions, string distance, string indexKind)
-    {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        using (SqliteCommand existing = connection.CreateCommand())
-        {
-            existing.Transaction = transaction;
-            existing.CommandText = $"SELECT dimensions, distance, index_kind FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
-            existing.Parameters.AddWithValue("@name", CollectionName);
-            using SqliteDataReader reader = existing.ExecuteReader();
-            if (reader.Read())
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            row = VerifyCurrent(connection, transaction);
+            if (row.Generator is null)
             {
-                if (reader.GetInt32(0) != dimensions || reader.GetString(1) != distance || reader.GetString(2) != indexKind)
-                {
-                    throw new InvalidOperationException(
-                        $"Collection '{CollectionName}' exists with {reader.GetInt32(0)} dimensions, {reader.GetString(1)} and {reader.GetString(2)}; "
-                        + $"this definition asks for {dimensions} dimensions, {distance} and {indexKind}.");
-                }
-
-                return;
+                FaissCatalog.SetGenerator(connection, transaction, CollectionName, row.Uid!, identity.ToJson());
+                row = row with { Generator = identity.ToJson() };
             }
+
+            transaction.Commit();
         }
 
-        var ddl = new StringBuilder($"CREATE TABLE IF NOT EXISTS {_table} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT, ");
-        ddl.Append(Column(_model.KeyProperty)).Append(' ').Append(FaissColumnMapping.SqlType(_model.KeyProperty.Type)).Append(" NOT NULL UNIQUE");
-        foreach (DataPropertyModel data in _model.DataProperties)
+        if (FaissGeneratorIdentity.Parse(row.Generator) is { } stored && stored != identity)
         {
-            ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
+            throw Mismatch(
+                $"Collection '{CollectionName}' in '{DatabasePath}' was embedded by a generator with {stored}; this instance's generator "
+                + (identity is null ? "reports no identity (EmbeddingGeneratorMetadata) to compare" : $"has {identity}")
+                + ". Vectors of different models are not comparable: use the model that built the collection, or another collection.");
         }
 
-        ddl.Append(')');
-        Execute(connection, transaction, ddl.ToString());
-        Execute(connection, transaction,
-            $"CREATE TABLE IF NOT EXISTS {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
-        foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
-        {
-            Execute(connection, transaction,
-                $"CREATE INDEX IF NOT EXISTS {FaissColumnMapping.Quote("ix_" + CollectionName + "_" + data.StorageName)} ON {_table} ({Column(data)})");
-        }
-
-        Execute(connection, transaction,
-            $"INSERT INTO {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} (name, dimensions, distance, index_kind, version) VALUES (@name, @d, @f, @k, @v)",
-            ("@name", CollectionName), ("@d", dimensions), ("@f", distance), ("@k", indexKind),
-            // A random start, so an instance that cached a deleted namesake's version can't mistake the new collection for it.
-            ("@v", Random.Shared.NextInt64(1, long.MaxValue / 2)));
-        transaction.Commit();
-    }
-
-    /// <summary>Reads the collection's version; <see langword="null"/> when the collection doesn't exist.</summary>
-    internal long? ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT version FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
-        command.Parameters.AddWithValue("@name", CollectionName);
-        return command.ExecuteScalar() is long version ? version : null;
-    }
-
-    internal long BumpVersion(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"UPDATE {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} SET version = version + 1 WHERE name = @name RETURNING version";
-        command.Parameters.AddWithValue("@name", CollectionName);
-        return command.ExecuteScalar() is long version ? version : throw MissingCollection();
+        Volatile.Write(ref _generatorUid, row.Uid);
     }
 
     internal VectorStoreException MissingCollection() => new($"Collection '{CollectionName}' does not exist.")
     {
         VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
+        VectorStoreName = DatabasePath,
         CollectionName = CollectionName,
     };
+
+    private FaissCollectionMismatchException Mismatch(string message) => new(message)
+    {
+        VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
+        VectorStoreName = DatabasePath,
+        CollectionName = CollectionName,
+    };
+
+    /// <summary>Compares the stored definition with this instance's, and refuses a collection whose tables a case variant shares.</summary>
+    private void Check(SqliteConnection connection, SqliteTransaction? transaction, FaissCollectionRow row)
+    {
+        List<string> differences;
+        try
+        {
+            differences = FaissStoredDefinition.Differences(FaissStoredDefinition.Parse(row.Definition!), Definition);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            differences = [$"the stored definition is damaged ({e.Message})"];
+        }
+
+        if (differences.Count > 0)
+        {
+            throw Mismatch(
+                $"Collection '{CollectionName}' in '{DatabasePath}' was created with another definition: {string.Join("; ", differences)}. "
+                + "Open it with the definition it was created with, or use another collection name.");
+        }
+
+        if (FaissCatalog.FindTableSharer(connection, transaction, CollectionName) is string sharer)
+        {
+            throw Mismatch(
+                $"Collections '{CollectionName}' and '{sharer}' in '{DatabasePath}' share one SQLite table (names that differ only in case, created "
+                + "before such names were refused), so their records are mixed. Delete one of them; the other keeps the table.");
+        }
+
+        Volatile.Write(ref _verifiedUid, row.Uid);
+    }
+
+    /// <summary>
+    /// A row written before definitions were recorded: its old settings and its table's columns must fit this definition,
+    /// which is then recorded (with an incarnation id) so later opens compare against it.
+    /// </summary>
+    private FaissCollectionRow AdoptIfLegacy(SqliteConnection connection, SqliteTransaction transaction, FaissCollectionRow row)
+    {
+        if (row.Uid is not null && row.Definition is not null)
+        {
+            return row;
+        }
+
+        if (row.Definition is null)
+        {
+            var differences = new List<string>();
+            if (row.Dimensions != Definition.Dimensions || row.Distance != Definition.Distance || row.IndexKind != Definition.IndexKind)
+            {
+                differences.Add($"it has {row.Dimensions} dimensions, {row.Distance} and {row.IndexKind}; this definition asks for "
+                    + $"{Definition.Dimensions} dimensions, {Definition.Distance} and {Definition.IndexKind}");
+            }
+
+            var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+            using (SqliteCommand command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT name, type FROM pragma_table_info(@table)";
+                command.Parameters.AddWithValue("@table", "c_" + CollectionName);
+                using SqliteDataReader reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    columns[reader.GetString(0)] = reader.GetString(1);
+                }
+            }
+
+            var expected = new Dictionary<string, string>(StringComparer.Ordinal) { [FaissConstants.IdColumn] = "INTEGER" };
+            expected[_model.KeyProperty.StorageName] = FaissColumnMapping.SqlType(_model.KeyProperty.Type);
+            foreach (DataPropertyModel data in _model.DataProperties)
+            {
+                expected[data.StorageName] = FaissColumnMapping.SqlType(data.Type);
+            }
+
+            if (!columns.OrderBy(c => c.Key, StringComparer.Ordinal).SequenceEqual(expected.OrderBy(c => c.Key, StringComparer.Ordinal)))
+            {
+                differences.Add($"its table has columns {string.Join(", ", columns.Select(c => $"{c.Key} {c.Value}"))}; this definition needs "
+                    + string.Join(", ", expected.Select(c => $"{c.Key} {c.Value}")));
+            }
+
+            if (differences.Count > 0)
+            {
+                throw Mismatch($"Collection '{CollectionName}' in '{DatabasePath}' was created with another definition: {string.Join("; ", differences)}. "
+                    + "Open it with the definition it was created with, or use another collection name.");
+            }
+        }
+
+        row = row with { Uid = row.Uid ?? FaissCatalog.NewUid(), Definition = row.Definition ?? Definition.ToJson() };
+        FaissCatalog.Adopt(connection, transaction, CollectionName, row.Uid!, row.Definition!);
+        return row;
+    }
 
     /// <summary>Deletes the rows of the given keys and returns the FAISS ids they had.</summary>
     internal List<long> DeleteKeys(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<object> keys)
@@ -367,18 +500,5 @@ internal sealed class FaissRecordTable
         {
             command.Parameters.AddWithValue(parameter.Key, parameter.Value);
         }
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
     }
 }

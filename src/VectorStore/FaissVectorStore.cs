@@ -70,7 +70,7 @@ public sealed class FaissVectorStore : VectorStore
         List<string> names = Run("ListCollectionNames", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            return FaissRecordTable.ListCollections(connection);
+            return FaissCatalog.List(connection, null);
         });
         foreach (string name in names)
         {
@@ -85,7 +85,7 @@ public sealed class FaissVectorStore : VectorStore
         return Task.FromResult(Run("CollectionExists", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            return FaissRecordTable.ListCollections(connection).Contains(name);
+            return FaissCatalog.Read(connection, null, name) is not null;
         }));
     }
 
@@ -96,8 +96,11 @@ public sealed class FaissVectorStore : VectorStore
         Run("EnsureCollectionDeleted", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            FaissRecordTable.DropCollection(connection, name);
-            FaissIndexState.DeleteFile(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
+            if (FaissCatalog.Drop(connection, name))
+            {
+                FaissIndexState.DeleteFile(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
+            }
+
             return true;
         });
         return Task.CompletedTask;

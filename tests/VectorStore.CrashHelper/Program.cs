@@ -1,11 +1,14 @@
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 
-// Usage: VectorStore.CrashHelper <database> <collection> <index-kind>
-// Upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
+// Usage: VectorStore.CrashHelper <database> <collection> <index-kind> [upsert|churn]
+// upsert: upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
+// churn: the same, and after each batch deletes an earlier record ("deleting <id>" before, "del <id>" after) and
+// saves the index snapshot every other batch, so a kill lands in upserts, deletes and snapshot saves alike.
 string database = args[0];
 string collectionName = args[1];
 string indexKind = args[2];
+bool churn = args.Length > 3 && args[3] == "churn";
 
 var definition = new VectorStoreCollectionDefinition
 {
@@ -22,7 +25,7 @@ var collection = store.GetDynamicCollection(collectionName, definition);
 await collection.EnsureCollectionExistsAsync();
 Console.WriteLine("ready");
 long next = 0;
-while (true)
+for (long step = 0; ; step++)
 {
     int batch = (int)(next % 3) + 1;
     var records = new List<Dictionary<string, object?>>();
@@ -45,4 +48,17 @@ while (true)
     }
 
     Console.Out.Flush();
+    if (churn)
+    {
+        long victim = step * 2 % next;
+        Console.WriteLine($"deleting {victim}");
+        Console.Out.Flush();
+        await collection.DeleteAsync(victim);
+        Console.WriteLine($"del {victim}");
+        Console.Out.Flush();
+        if (step % 2 == 0)
+        {
+            await collection.SaveIndexAsync();
+        }
+    }
 }
