@@ -5,7 +5,8 @@ namespace SkEmbeddingGemma.Cli;
 
 /// <summary>
 /// Keeps each CLI collection's <see cref="StoreSchema"/> in table <c>embeddinggemma_collections</c> of the store's own
-/// SQLite file, beside the connector's tables, so the schema travels with the records.
+/// SQLite file, beside the connector's tables, so the schema travels with the records. It is written in the transaction
+/// that creates the collection (<see cref="Claim"/>), so it always describes the table the records are in.
 /// </summary>
 internal static class StoreCatalog
 {
@@ -68,7 +69,7 @@ internal static class StoreCatalog
         if (!Same(JsonSerializer.Deserialize(stored, CliJsonContext.Default.StoreSchema), schema))
         {
             throw new InvalidOperationException(
-                $"Collection '{collection}' was just created by another run with {Describe(stored)}; this run has {Describe(json)}. "
+                $"Collection '{collection}' has {Describe(stored)} (saved by the run that created it); this run has {Describe(json)}. "
                 + "Index into it with its settings, or use another --collection.");
         }
     }

@@ -159,7 +159,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, object Record)> rows = Run("Get", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             return _table.ReadByKeys(connection, keyList, includeVectors, CreateRecord);
         });
         foreach ((long _, object record) in rows)
@@ -173,6 +173,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
     /// <exception cref="NotSupportedException">The filter uses an unsupported construct.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async IAsyncEnumerable<TRecord> GetAsync(
         Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -195,7 +196,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, object Record)> rows = Run("Get", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             return _table.Read(connection, where, parameters, order.ToString(), includeVectors, CreateRecord);
         });
         foreach ((long _, object record) in rows)
@@ -214,6 +215,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -226,7 +228,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Run("Delete", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             _state.Write(connection, transaction => (_table.DeleteKeys(connection, transaction, keyList), [], []));
             return true;
         });
@@ -244,6 +246,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentNullException"><paramref name="records"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A record is <see langword="null"/>, has no key or vector, or a vector has the wrong dimension.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -282,7 +285,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Run("Upsert", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             _state.Write(connection, transaction =>
             {
                 List<long> removed = _table.DeleteKeys(connection, transaction, latest.Keys);
@@ -298,6 +301,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
     /// <exception cref="NotSupportedException">The filter uses an unsupported construct, the input type can't be embedded, or vectors were requested for generated embeddings.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
         TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -314,7 +318,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         {
             // Refuse a mismatched definition before embedding the query.
             using SqliteConnection connection = _table.Open();
-            return _table.Verify(connection);
+            return _table.Guard.Verify(connection);
         });
         float[] query = await GetQueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
         CheckDimensions(query, "search vector");
@@ -327,7 +331,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, float Score)> hits = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
-            FaissCollectionRow row = _table.Verify(connection);
+            FaissCollectionRow row = _table.Guard.Verify(connection);
             long[]? selector = filter is { } f ? _table.FilterIds(connection, f.Sql, f.Parameters) : null;
             return selector is { Length: 0 } ? [] : _state.Read(connection, row, (index, tombstones) => SearchIndex(index, tombstones, query, k, selector));
         });
@@ -341,7 +345,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Dictionary<long, object> records = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             return _table.ReadByIds(connection, page.Select(h => h.Id).ToList(), includeVectors, CreateRecord);
         });
         foreach ((long id, float score) in page)
@@ -357,13 +361,14 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <param name="cancellationToken">A token to cancel before the snapshot starts.</param>
     /// <returns>A task that completes when the snapshot is on disk.</returns>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public Task SaveIndexAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run("SaveIndex", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             _state.Save(connection, force: true);
             return true;
         });
@@ -374,13 +379,14 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <param name="cancellationToken">A token to cancel before the rebuild starts.</param>
     /// <returns>A task that completes when the new index is in use and on disk.</returns>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public Task RebuildIndexAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run("RebuildIndex", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Verify(connection);
+            _table.Guard.Verify(connection);
             _state.Rebuild(connection);
             return true;
         });
@@ -576,7 +582,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             Run("CheckEmbeddingGenerator", () =>
             {
                 using SqliteConnection connection = _table.Open();
-                _table.CheckGenerator(connection, FaissGeneratorIdentity.Of(generator));
+                _table.Guard.CheckGenerator(connection, FaissGeneratorIdentity.Of(generator));
                 return true;
             });
         }

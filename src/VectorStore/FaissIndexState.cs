@@ -116,9 +116,9 @@ internal sealed class FaissIndexState : IDisposable
             (IReadOnlyList<long> removed, long[] added, IReadOnlyList<float[]> vectors) change;
             using (SqliteTransaction transaction = connection.BeginTransaction())
             {
-                FaissCollectionRow before = _table.VerifyCurrent(connection, transaction);
+                FaissCollectionRow before = _table.Guard.VerifyCurrent(connection, transaction);
                 change = write(transaction);
-                newVersion = FaissCatalog.BumpVersion(connection, transaction, _table.CollectionName) ?? throw _table.MissingCollection();
+                newVersion = FaissCatalog.BumpVersion(connection, transaction, _table.CollectionName) ?? throw _table.Guard.MissingCollection();
                 transaction.Commit();
                 if (before.Version != _version || before.Uid != _uid)
                 {
@@ -262,7 +262,7 @@ internal sealed class FaissIndexState : IDisposable
     private void SyncLocked(SqliteConnection connection, bool allowSnapshot = true)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-        FaissCollectionRow row = FaissCatalog.Read(connection, transaction, _table.CollectionName) ?? throw _table.MissingCollection();
+        FaissCollectionRow row = FaissCatalog.Read(connection, transaction, _table.CollectionName) ?? throw _table.Guard.MissingCollection();
         if (row.Uid != _uid)
         {
             // Another incarnation (deleted and recreated elsewhere): its row ids mean nothing here.
