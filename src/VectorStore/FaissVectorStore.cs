@@ -9,7 +9,11 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// A vector store kept in one SQLite database file (records, one table per collection) with a FAISS index per
 /// collection derived from it and snapshotted in <c>{databasePath}.faiss/</c>.
 /// </summary>
-/// <remarks>All members are thread-safe. Disposing the store disposes the collections it handed out (saving their indexes).</remarks>
+/// <remarks>
+/// <para>All members are thread-safe. Disposing the store disposes the collections it handed out (saving their indexes).</para>
+/// <para>Collection names are exact (ordinal): a name that differs from an existing collection's only in case is refused
+/// when created (SQLite table names ignore case), and deleting or checking a name touches only that exact name.</para>
+/// </remarks>
 public sealed class FaissVectorStore : VectorStore
 {
     private readonly FaissVectorStoreOptions _options;
