@@ -5,7 +5,8 @@ namespace SkEmbeddingGemma.Cli;
 
 /// <summary>
 /// Keeps each CLI collection's <see cref="StoreSchema"/> in table <c>embeddinggemma_collections</c> of the store's own
-/// SQLite file, beside the connector's tables, so the schema travels with the records.
+/// SQLite file, beside the connector's tables, so the schema travels with the records. It is written in the transaction
+/// that creates the collection (<see cref="Claim"/>), so it always describes the table the records are in.
 /// </summary>
 internal static class StoreCatalog
 {
@@ -41,17 +42,51 @@ internal static class StoreCatalog
         }
     }
 
-    /// <summary>Saves (or replaces) a collection's schema.</summary>
-    public static void Write(string storePath, string collection, StoreSchema schema) => Use<object?>(storePath, SqliteOpenMode.ReadWriteCreate, connection =>
+    /// <summary>
+    /// Runs inside the connector's transaction that creates or finds the collection (under SQLite's write lock): a
+    /// created collection gets <paramref name="schema"/> (replacing a deleted namesake's leftover); an existing one must
+    /// have this very schema. So two first runs at once can't leave a schema that disagrees with the table.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The existing collection has no saved schema, or another one.</exception>
+    public static void Claim(SqliteConnection connection, SqliteTransaction transaction, string collection, StoreSchema schema, bool created)
     {
+        string json = JsonSerializer.Serialize(schema, CliJsonContext.Default.StoreSchema);
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"CREATE TABLE IF NOT EXISTS {Table} (name TEXT PRIMARY KEY, schema TEXT NOT NULL); "
-            + $"INSERT OR REPLACE INTO {Table} (name, schema) VALUES (@name, @schema)";
+        command.Transaction = transaction;
         command.Parameters.AddWithValue("@name", collection);
-        command.Parameters.AddWithValue("@schema", JsonSerializer.Serialize(schema, CliJsonContext.Default.StoreSchema));
+        command.CommandText = $"CREATE TABLE IF NOT EXISTS {Table} (name TEXT PRIMARY KEY, schema TEXT NOT NULL)";
         command.ExecuteNonQuery();
-        return null;
-    });
+        if (created)
+        {
+            command.CommandText = $"INSERT OR REPLACE INTO {Table} (name, schema) VALUES (@name, @schema)";
+            command.Parameters.AddWithValue("@schema", json);
+            command.ExecuteNonQuery();
+            return;
+        }
+
+        command.CommandText = $"SELECT schema FROM {Table} WHERE name = @name";
+        string stored = command.ExecuteScalar() as string ?? throw NotCreatedByIndex(connection.DataSource, collection);
+        if (!Same(JsonSerializer.Deserialize(stored, CliJsonContext.Default.StoreSchema), schema))
+        {
+            throw new InvalidOperationException(
+                $"Collection '{collection}' has {Describe(stored)} (saved by the run that created it); this run has {Describe(json)}. "
+                + "Index into it with its settings, or use another --collection.");
+        }
+    }
+
+    /// <summary>The error for a collection that exists without a schema written by <c>index</c>.</summary>
+    public static InvalidOperationException NotCreatedByIndex(string storePath, string collection)
+        => new($"Collection '{collection}' in '{storePath}' was not created by 'embeddinggemma index' (no saved schema); use another --collection.");
+
+    private static bool Same(StoreSchema? a, StoreSchema b)
+        => a is not null && a.Dimensions == b.Dimensions && a.IndexKind == b.IndexKind && a.Variant == b.Variant && a.Fields.SequenceEqual(b.Fields);
+
+    private static string Describe(string json)
+    {
+        StoreSchema? schema = JsonSerializer.Deserialize(json, CliJsonContext.Default.StoreSchema);
+        return schema is null ? json
+            : $"{schema.Dimensions} dimensions, index kind {schema.IndexKind}, variant {schema.Variant}, fields {string.Join(", ", schema.FieldNames)}";
+    }
 
     private static T Use<T>(string storePath, SqliteOpenMode mode, Func<SqliteConnection, T> action)
     {

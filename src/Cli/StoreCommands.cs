@@ -65,7 +65,16 @@ internal static class StoreCommands
                 return 0;
             }
 
-            using var store = new FaissVectorStore(storePath, new() { CollectionDefaults = new() { TitleProperty = IndexRecord.TitleField } });
+            // The schema is claimed inside the connector's creating transaction: it can never disagree with the table.
+            StoreSchema? claim = null;
+            using var store = new FaissVectorStore(storePath, new()
+            {
+                CollectionDefaults = new()
+                {
+                    TitleProperty = IndexRecord.TitleField,
+                    CreationHook = (connection, transaction, created) => StoreCatalog.Claim(connection, transaction, name, claim!, created),
+                },
+            });
             StoreSchema? existing = await store.CollectionExistsAsync(name, cancellationToken) ? RequireSchema(storePath, name) : null;
             string variant = parse.GetValue(variantOption) ?? existing?.Variant ?? new EmbeddingGemmaGeneratorOptions().Variant;
             int? dimensions = parse.GetValue(dimensionsOption) ?? existing?.Dimensions;
@@ -83,12 +92,7 @@ internal static class StoreCommands
             });
             StoreSchema schema = existing
                 ?? new(dimensions ?? generator.EmbeddingDimensions, indexKind, variant, [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
-            if (existing is null)
-            {
-                // Schema first: a crash before the collection exists leaves only a schema the next run replaces.
-                StoreCatalog.Write(storePath, name, schema);
-            }
-
+            claim = schema;
             var collection = store.GetDynamicCollection(name, schema.ToDefinition(generator));
             await collection.EnsureCollectionExistsAsync(cancellationToken);
             long written = await UpsertAsync(collection, input, schema, cancellationToken);
@@ -228,8 +232,7 @@ internal static class StoreCommands
     }
 
     private static StoreSchema RequireSchema(string storePath, string name)
-        => StoreCatalog.Read(storePath, name)
-            ?? throw new InvalidOperationException($"Collection '{name}' in '{storePath}' was not created by 'embeddinggemma index' (no saved schema); use another --collection.");
+        => StoreCatalog.Read(storePath, name) ?? throw StoreCatalog.NotCreatedByIndex(storePath, name);
 
     private static string StoreForWriting(string path)
     {

@@ -24,6 +24,7 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
         IvfListCount = source.IvfListCount;
         IvfProbeCount = source.IvfProbeCount;
         SnapshotThreshold = source.SnapshotThreshold;
+        CreationHook = source.CreationHook;
     }
 
     /// <summary>
@@ -53,4 +54,11 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
     /// in SQLite regardless.
     /// </summary>
     public int SnapshotThreshold { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets a callback run inside the transaction of <see cref="FaissCollection{TKey, TRecord}.EnsureCollectionExistsAsync(CancellationToken)"/>
+    /// after the definition was checked (the flag: whether it created the collection): what an application stores
+    /// beside a collection (the CLI's schema) is then written or checked atomically with it; throwing rolls back.
+    /// </summary>
+    internal Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool>? CreationHook { get; set; }
 }

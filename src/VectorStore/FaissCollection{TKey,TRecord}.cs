@@ -20,6 +20,11 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <para>All members are thread-safe: searches and reads run concurrently with each other and with one writer; writes are serialized.
 /// Several instances and processes may open the same collection; each one reconciles its index when another wrote.</para>
 /// <para>An <see cref="UpsertAsync(IEnumerable{TRecord}, CancellationToken)"/> that returned is durable (SQLite WAL with full sync).</para>
+/// <para>The collection's definition (key and data properties with their types, vector dimensions, distance function and
+/// index kind) is recorded when it is created; every operation of an instance opened with another definition throws
+/// <see cref="FaissCollectionMismatchException"/>. So does using an embedding generator whose
+/// <see cref="EmbeddingGeneratorMetadata"/> (provider, model id, dimensions) differs from the one recorded at the
+/// collection's first embedding (checked at this instance's first embedding, not at open).</para>
 /// <para>String-typed vector properties are embedded with the configured generator, one call per upsert batch, passing
 /// <see cref="EmbeddingGemmaPropertyNames.PromptName"/> = <c>document</c> and one <see cref="EmbeddingGemmaPropertyNames.Title"/> per record;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
@@ -73,7 +78,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         DatabasePath = databasePath;
         _distance = vector.DistanceFunction ?? DistanceFunction.DotProductSimilarity;
         _indexKind = vector.IndexKind ?? IndexKind.Flat;
-        _table = new FaissRecordTable(databasePath, name, _model);
+        _table = new FaissRecordTable(databasePath, name, _model, _distance, _indexKind);
         IndexPath = IndexPathFor(databasePath, name);
         _state = new FaissIndexState(_table, IndexPath, vector.Dimensions, _distance, _indexKind, _options);
         _metadata = new() { VectorStoreSystemName = FaissConstants.VectorStoreSystemName, VectorStoreName = databasePath, CollectionName = name };
@@ -93,16 +98,18 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         => Task.FromResult(Run("CollectionExists", () =>
         {
             using SqliteConnection connection = _table.Open();
-            return _table.Exists(connection);
+            return FaissCatalog.Read(connection, null, Name) is not null;
         }));
 
     /// <inheritdoc />
+    /// <exception cref="FaissCollectionMismatchException">The collection exists with another definition.</exception>
+    /// <exception cref="VectorStoreException">A collection whose name differs only in case exists, or SQLite failed.</exception>
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         Run("EnsureCollectionExists", () =>
         {
             using SqliteConnection connection = _table.Open();
-            _table.Create(connection, _model.VectorProperty.Dimensions, _distance, _indexKind);
+            _table.Create(connection, _options.CreationHook);
             return true;
         });
         return Task.CompletedTask;
@@ -114,8 +121,11 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Run("EnsureCollectionDeleted", () =>
         {
             using SqliteConnection connection = _table.Open();
-            FaissRecordTable.DropCollection(connection, Name);
-            _state.Reset();
+            if (FaissCatalog.Drop(connection, Name))
+            {
+                _state.Reset();
+            }
+
             return true;
         });
         return Task.CompletedTask;
@@ -149,6 +159,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, object Record)> rows = Run("Get", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             return _table.ReadByKeys(connection, keyList, includeVectors, CreateRecord);
         });
         foreach ((long _, object record) in rows)
@@ -162,6 +173,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
     /// <exception cref="NotSupportedException">The filter uses an unsupported construct.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async IAsyncEnumerable<TRecord> GetAsync(
         Expression<Func<TRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<TRecord>? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -184,6 +196,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, object Record)> rows = Run("Get", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             return _table.Read(connection, where, parameters, order.ToString(), includeVectors, CreateRecord);
         });
         foreach ((long _, object record) in rows)
@@ -202,6 +215,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -214,6 +228,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Run("Delete", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             _state.Write(connection, transaction => (_table.DeleteKeys(connection, transaction, keyList), [], []));
             return true;
         });
@@ -231,6 +246,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentNullException"><paramref name="records"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A record is <see langword="null"/>, has no key or vector, or a vector has the wrong dimension.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -269,6 +285,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Run("Upsert", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             _state.Write(connection, transaction =>
             {
                 List<long> removed = _table.DeleteKeys(connection, transaction, latest.Keys);
@@ -284,6 +301,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
     /// <exception cref="NotSupportedException">The filter uses an unsupported construct, the input type can't be embedded, or vectors were requested for generated embeddings.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
         TInput searchValue, int top, VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -296,6 +314,12 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         (string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters)? filter =
             options.Filter is null ? null : FaissFilterTranslator.Translate(options.Filter, _model);
 
+        Run("Search", () =>
+        {
+            // Refuse a mismatched definition before embedding the query.
+            using SqliteConnection connection = _table.Open();
+            return _table.Guard.Verify(connection);
+        });
         float[] query = await GetQueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
         CheckDimensions(query, "search vector");
         if (_state.Normalize)
@@ -307,8 +331,9 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         List<(long Id, float Score)> hits = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
+            FaissCollectionRow row = _table.Guard.Verify(connection);
             long[]? selector = filter is { } f ? _table.FilterIds(connection, f.Sql, f.Parameters) : null;
-            return selector is { Length: 0 } ? [] : _state.Read(connection, (index, tombstones) => SearchIndex(index, tombstones, query, k, selector));
+            return selector is { Length: 0 } ? [] : _state.Read(connection, row, (index, tombstones) => SearchIndex(index, tombstones, query, k, selector));
         });
 
         var page = hits.Where(h => FaissSearchMapping.PassesThreshold(h.Score, options.ScoreThreshold, _distance)).Skip(options.Skip).Take(top).ToList();
@@ -320,6 +345,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         Dictionary<long, object> records = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             return _table.ReadByIds(connection, page.Select(h => h.Id).ToList(), includeVectors, CreateRecord);
         });
         foreach ((long id, float score) in page)
@@ -335,12 +361,14 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <param name="cancellationToken">A token to cancel before the snapshot starts.</param>
     /// <returns>A task that completes when the snapshot is on disk.</returns>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public Task SaveIndexAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run("SaveIndex", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             _state.Save(connection, force: true);
             return true;
         });
@@ -351,12 +379,14 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <param name="cancellationToken">A token to cancel before the rebuild starts.</param>
     /// <returns>A task that completes when the new index is in use and on disk.</returns>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
+    /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public Task RebuildIndexAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run("RebuildIndex", () =>
         {
             using SqliteConnection connection = _table.Open();
+            _table.Guard.Verify(connection);
             _state.Rebuild(connection);
             return true;
         });
@@ -456,6 +486,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
 
         var inputs = records.Select(r => property.GetValueAsObject(r)
             ?? throw new ArgumentException($"A record has no value in '{property.ModelName}' to embed.", nameof(records))).ToList();
+        CheckGenerator(property);
         IReadOnlyList<Embedding> embeddings;
         if (property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator && inputs.All(v => v is string))
         {
@@ -491,7 +522,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         return vectors;
     }
 
-    private static async Task<float[]> GetQueryVectorAsync<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken)
+    private async Task<float[]> GetQueryVectorAsync<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken)
         where TInput : notnull
     {
         switch (searchValue)
@@ -503,6 +534,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             case Embedding<float> embedding:
                 return embedding.Vector.ToArray();
             case string text when property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator:
+                CheckGenerator(property);
                 var generationOptions = new EmbeddingGenerationOptions
                 {
                     AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.QueryPrompt },
@@ -511,6 +543,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
                     await generator.GenerateAsync([text], generationOptions, cancellationToken).ConfigureAwait(false);
                 return generated[0].Vector.ToArray();
             case var _ when property.EmbeddingGenerationDispatcher is not null:
+                CheckGenerator(property);
                 Embedding result = await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false);
                 return result is Embedding<float> floats ? floats.Vector.ToArray()
                     : throw new InvalidOperationException($"The embedding generator returned {result.GetType().Name}; the FAISS connector needs Embedding<float>.");
@@ -540,6 +573,20 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     }
 
     private object CreateRecord() => _model.CreateRecord<TRecord>()!;
+
+    /// <summary>Checks the generator's identity against the collection's at its first use here (not at open: a lazily loaded generator stays unloaded).</summary>
+    private void CheckGenerator(VectorPropertyModel property)
+    {
+        if (property.EmbeddingGenerator is IEmbeddingGenerator generator)
+        {
+            Run("CheckEmbeddingGenerator", () =>
+            {
+                using SqliteConnection connection = _table.Open();
+                _table.Guard.CheckGenerator(connection, FaissGeneratorIdentity.Of(generator));
+                return true;
+            });
+        }
+    }
 
     private T Run<T>(string operation, Func<T> action)
     {

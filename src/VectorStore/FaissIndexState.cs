@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
@@ -7,7 +8,10 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <summary>
 /// The FAISS index of one collection, derived from its SQLite table: loaded from the snapshot file (or rebuilt),
 /// reconciled with the table whenever the collection's version moved (another instance or process wrote), kept in
-/// step by this instance's writes, and snapshotted with write-to-temp plus atomic rename. HNSW can't remove vectors,
+/// step by this instance's writes, and snapshotted with write-to-temp plus atomic rename. A snapshot is trusted only if
+/// its SHA-256 is the one recorded in this collection's catalog row (written after the file, for this incarnation):
+/// a snapshot of another database, of a deleted namesake, torn or altered is ignored and the index rebuilt from SQLite.
+/// HNSW can't remove vectors,
 /// so removed ids become tombstones excluded at search and dropped when the index is rebuilt.
 /// Readers run concurrently; writers are exclusive (<see cref="ReaderWriterLockSlim"/>).
 /// </summary>
@@ -25,6 +29,7 @@ internal sealed class FaissIndexState : IDisposable
     private readonly HashSet<long> _tombstones = [];
     private FaissIndex? _index;
     private long _version = -1;
+    private string? _uid;
     private int _unsavedChanges;
     private long _ivfTrainedOn;
     private bool _disposed;
@@ -47,17 +52,22 @@ internal sealed class FaissIndexState : IDisposable
     internal bool Normalize => _normalize;
 
     /// <summary>Runs <paramref name="search"/> on an index that reflects the table (loading or reconciling first if needed).</summary>
-    internal T Read<T>(SqliteConnection connection, Func<FaissIndex?, IReadOnlyCollection<long>, T> search)
+    /// <remarks>A FAISS failure on the index in use drops it and searches once more on one rebuilt from SQLite, so a bad index never fails for good.</remarks>
+    internal T Read<T>(SqliteConnection connection, FaissCollectionRow row, Func<FaissIndex?, IReadOnlyCollection<long>, T> search)
     {
-        long version = _table.ReadVersion(connection, null) ?? throw _table.MissingCollection();
+        bool failed = false;
         _lock.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_version == version)
+            if (_version == row.Version && _uid == row.Uid)
             {
                 return search(_index, _tombstones);
             }
+        }
+        catch (FaissException)
+        {
+            failed = true;
         }
         finally
         {
@@ -67,6 +77,21 @@ internal sealed class FaissIndexState : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!failed)
+            {
+                SyncLocked(connection);
+                try
+                {
+                    return search(_index, _tombstones);
+                }
+                catch (FaissException)
+                {
+                }
+            }
+
+            DropIndexLocked();
+            _rebuildPending = true;
             SyncLocked(connection);
             return search(_index, _tombstones);
         }
@@ -91,11 +116,11 @@ internal sealed class FaissIndexState : IDisposable
             (IReadOnlyList<long> removed, long[] added, IReadOnlyList<float[]> vectors) change;
             using (SqliteTransaction transaction = connection.BeginTransaction())
             {
-                long before = _table.ReadVersion(connection, transaction) ?? throw _table.MissingCollection();
+                FaissCollectionRow before = _table.Guard.VerifyCurrent(connection, transaction);
                 change = write(transaction);
-                newVersion = _table.BumpVersion(connection, transaction);
+                newVersion = FaissCatalog.BumpVersion(connection, transaction, _table.CollectionName) ?? throw _table.Guard.MissingCollection();
                 transaction.Commit();
-                if (before != _version)
+                if (before.Version != _version || before.Uid != _uid)
                 {
                     _version = -1;
                     return;
@@ -118,7 +143,14 @@ internal sealed class FaissIndexState : IDisposable
 
                 if (_unsavedChanges >= _options.SnapshotThreshold)
                 {
-                    SaveLocked();
+                    try
+                    {
+                        SaveLocked();
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+                    {
+                        // The write is committed; the snapshot is only a cache (the next open rebuilds what it lacks).
+                    }
                 }
             }
             catch (FaissException)
@@ -211,7 +243,7 @@ internal sealed class FaissIndexState : IDisposable
                 {
                     SaveLocked();
                 }
-                catch (Exception e) when (e is IOException or FaissException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or FaissException or UnauthorizedAccessException or SqliteException)
                 {
                     // The snapshot is only a cache; the next open rebuilds from SQLite.
                 }
@@ -230,7 +262,15 @@ internal sealed class FaissIndexState : IDisposable
     private void SyncLocked(SqliteConnection connection, bool allowSnapshot = true)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-        long version = _table.ReadVersion(connection, transaction) ?? throw _table.MissingCollection();
+        FaissCollectionRow row = FaissCatalog.Read(connection, transaction, _table.CollectionName) ?? throw _table.Guard.MissingCollection();
+        if (row.Uid != _uid)
+        {
+            // Another incarnation (deleted and recreated elsewhere): its row ids mean nothing here.
+            DropIndexLocked();
+            _uid = row.Uid;
+        }
+
+        long version = row.Version;
         if (version == _version)
         {
             return;
@@ -238,7 +278,7 @@ internal sealed class FaissIndexState : IDisposable
 
         if (_index is null && allowSnapshot && !_rebuildPending)
         {
-            TryLoadSnapshot();
+            TryLoadSnapshot(row.Snapshot);
         }
 
         _rebuildPending = false;
@@ -285,15 +325,21 @@ internal sealed class FaissIndexState : IDisposable
 
     private int IvfListCount(long trainingCount) => (int)Math.Clamp(trainingCount / 39, 1, _options.IvfListCount);
 
-    private void TryLoadSnapshot()
+    private void TryLoadSnapshot(string? checksum)
     {
-        if (!File.Exists(IndexPath))
+        if (checksum is null || !File.Exists(IndexPath))
         {
             return;
         }
 
         try
         {
+            if (Checksum(IndexPath) != checksum)
+            {
+                // Not the snapshot this collection recorded: another database's, a deleted namesake's, torn or altered.
+                return;
+            }
+
             FaissIndex index = FaissIndex.Read(IndexPath);
             if (index.Dimension != _dimensions || index.IsInnerProduct != _innerProduct)
             {
@@ -309,9 +355,9 @@ internal sealed class FaissIndexState : IDisposable
             _index = index;
             _ivfTrainedOn = 0;
         }
-        catch (FaissException)
+        catch (Exception e) when (e is FaissException or IOException or UnauthorizedAccessException)
         {
-            // A torn or foreign snapshot: rebuild from SQLite.
+            // Unreadable: rebuild from SQLite.
         }
     }
 
@@ -404,9 +450,13 @@ internal sealed class FaissIndexState : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the snapshot (temp file, flushed, renamed over the old one), then records its checksum for this incarnation.
+    /// A crash between the two leaves a file whose checksum isn't recorded: ignored and rebuilt, never trusted.
+    /// </summary>
     private void SaveLocked()
     {
-        if (_index is null)
+        if (_index is null || _uid is null)
         {
             DeleteFile(IndexPath);
             _unsavedChanges = 0;
@@ -414,15 +464,36 @@ internal sealed class FaissIndexState : IDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(IndexPath))!);
-        string temp = IndexPath + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _index.Write(temp);
-        using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+        string temp = IndexPath + ".tmp-" + Guid.NewGuid().ToString("N");
+        string checksum;
+        try
         {
-            stream.Flush(flushToDisk: true);
+            _index.Write(temp);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+            {
+                stream.Flush(flushToDisk: true);
+                checksum = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+
+            File.Move(temp, IndexPath, overwrite: true);
+        }
+        finally
+        {
+            DeleteFile(temp);
         }
 
-        File.Move(temp, IndexPath, overwrite: true);
+        using (SqliteConnection connection = _table.Open())
+        {
+            FaissCatalog.SetSnapshot(connection, _table.CollectionName, _uid, checksum);
+        }
+
         _unsavedChanges = 0;
+    }
+
+    private static string Checksum(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     private void DropIndexLocked()

@@ -10,11 +10,10 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <summary>
 /// The SQLite side of a collection (the source of truth): table <c>c_{name}</c> holds keys and data, table
 /// <c>v_{name}</c> the vectors (apart, so filter scans don't read 3 KB of vector per row), both keyed by the FAISS id;
-/// plus a row in the catalog table with the collection's settings and a version bumped by every write.
+/// plus its row in the catalog (<see cref="FaissCatalog"/>), checked by <see cref="FaissCollectionGuard"/>.
 /// </summary>
 internal sealed class FaissRecordTable
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_catalogReady = new();
     private readonly string _connectionString;
     private readonly CollectionModel _model;
     private readonly string _table;
@@ -22,9 +21,10 @@ internal sealed class FaissRecordTable
     private readonly string _selectColumnsWithoutVector;
     private readonly string _selectColumnsWithVector;
 
-    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model)
+    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model, string distance, string indexKind)
     {
         _connectionString = ConnectionString(databasePath);
+        DatabasePath = databasePath;
         CollectionName = collectionName;
         _model = model;
         _table = FaissColumnMapping.Quote("c_" + collectionName);
@@ -37,6 +37,7 @@ internal sealed class FaissRecordTable
             }
         }
 
+        Guard = new FaissCollectionGuard(databasePath, collectionName, model, FaissStoredDefinition.FromModel(model, distance, indexKind));
         var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
         foreach (DataPropertyModel data in _model.DataProperties)
         {
@@ -52,6 +53,11 @@ internal sealed class FaissRecordTable
 
     internal string CollectionName { get; }
 
+    internal string DatabasePath { get; }
+
+    /// <summary>Gets the check that the collection in the store is the one this instance was opened for.</summary>
+    internal FaissCollectionGuard Guard { get; }
+
     internal static string ConnectionString(string databasePath)
         => new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 60 }.ToString();
 
@@ -63,122 +69,68 @@ internal sealed class FaissRecordTable
         using SqliteCommand pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=60000;";
         pragma.ExecuteNonQuery();
-        EnsureCatalog(connection);
+        FaissCatalog.Ensure(connection);
         return connection;
     }
 
     internal SqliteConnection Open() => Open(_connectionString);
 
-    private static void EnsureCatalog(SqliteConnection connection)
-    {
-        if (s_catalogReady.ContainsKey(connection.ConnectionString))
-        {
-            return;
-        }
-
-        Execute(connection, null,
-            $"CREATE TABLE IF NOT EXISTS {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ("
-            + "name TEXT PRIMARY KEY, dimensions INTEGER NOT NULL, distance TEXT NOT NULL, index_kind TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)");
-        s_catalogReady.TryAdd(connection.ConnectionString, true);
-    }
-
-    internal static List<string> ListCollections(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT name FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} ORDER BY name";
-        using SqliteDataReader reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
-
-    internal static void DropCollection(SqliteConnection connection, string name)
+    /// <summary>
+    /// Creates the tables and catalog row if missing, or checks the existing collection's definition: one IMMEDIATE
+    /// transaction, so two instances creating one collection at once can't both decide it is theirs. <paramref name="hook"/>
+    /// runs in that transaction (with whether it created the collection), so what it writes commits or rolls back with it.
+    /// </summary>
+    internal void Create(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction, bool>? hook)
     {
         using SqliteTransaction transaction = connection.BeginTransaction();
-        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
-        Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
-        Execute(connection, transaction, $"DELETE FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name", ("@name", name));
-        transaction.Commit();
-    }
-
-    internal bool Exists(SqliteConnection connection) => ReadVersion(connection, null) is not null;
-
-    /// <summary>Creates the table and catalog row if missing; an existing collection must have the same vector settings.</summary>
-    internal void Create(SqliteConnection connection, int dimensions, string distance, string indexKind)
-    {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        using (SqliteCommand existing = connection.CreateCommand())
+        FaissCollectionRow? row = FaissCatalog.Read(connection, transaction, CollectionName);
+        string? createdUid = null;
+        if (row is not null)
         {
-            existing.Transaction = transaction;
-            existing.CommandText = $"SELECT dimensions, distance, index_kind FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
-            existing.Parameters.AddWithValue("@name", CollectionName);
-            using SqliteDataReader reader = existing.ExecuteReader();
-            if (reader.Read())
+            Guard.CheckExisting(connection, transaction, row);
+        }
+        else
+        {
+            if (FaissCatalog.FindCaseVariant(connection, transaction, CollectionName) is string variant)
             {
-                if (reader.GetInt32(0) != dimensions || reader.GetString(1) != distance || reader.GetString(2) != indexKind)
+                throw new VectorStoreException(
+                    $"Collection '{CollectionName}' can't be created in '{DatabasePath}': collection '{variant}' exists, and names that differ only in case "
+                    + $"would share one SQLite table. Use '{variant}', or a name that differs in more than case.")
                 {
-                    throw new InvalidOperationException(
-                        $"Collection '{CollectionName}' exists with {reader.GetInt32(0)} dimensions, {reader.GetString(1)} and {reader.GetString(2)}; "
-                        + $"this definition asks for {dimensions} dimensions, {distance} and {indexKind}.");
-                }
-
-                return;
+                    VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
+                    VectorStoreName = DatabasePath,
+                    CollectionName = CollectionName,
+                };
             }
+
+            // No IF NOT EXISTS: a table that exists without a catalog row is someone else's, never merged into.
+            var ddl = new StringBuilder($"CREATE TABLE {_table} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT, ");
+            ddl.Append(Column(_model.KeyProperty)).Append(' ').Append(FaissColumnMapping.SqlType(_model.KeyProperty.Type)).Append(" NOT NULL UNIQUE");
+            foreach (DataPropertyModel data in _model.DataProperties)
+            {
+                ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
+            }
+
+            ddl.Append(')');
+            FaissCatalog.Execute(connection, transaction, ddl.ToString());
+            FaissCatalog.Execute(connection, transaction,
+                $"CREATE TABLE {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
+            foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
+            {
+                FaissCatalog.Execute(connection, transaction,
+                    $"CREATE INDEX IF NOT EXISTS {FaissColumnMapping.Quote("ix_" + CollectionName + "_" + data.StorageName)} ON {_table} ({Column(data)})");
+            }
+
+            createdUid = FaissCatalog.Insert(connection, transaction, CollectionName, Guard.Definition);
         }
 
-        var ddl = new StringBuilder($"CREATE TABLE IF NOT EXISTS {_table} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT, ");
-        ddl.Append(Column(_model.KeyProperty)).Append(' ').Append(FaissColumnMapping.SqlType(_model.KeyProperty.Type)).Append(" NOT NULL UNIQUE");
-        foreach (DataPropertyModel data in _model.DataProperties)
-        {
-            ddl.Append(", ").Append(Column(data)).Append(' ').Append(FaissColumnMapping.SqlType(data.Type));
-        }
-
-        ddl.Append(')');
-        Execute(connection, transaction, ddl.ToString());
-        Execute(connection, transaction,
-            $"CREATE TABLE IF NOT EXISTS {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
-        foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
-        {
-            Execute(connection, transaction,
-                $"CREATE INDEX IF NOT EXISTS {FaissColumnMapping.Quote("ix_" + CollectionName + "_" + data.StorageName)} ON {_table} ({Column(data)})");
-        }
-
-        Execute(connection, transaction,
-            $"INSERT INTO {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} (name, dimensions, distance, index_kind, version) VALUES (@name, @d, @f, @k, @v)",
-            ("@name", CollectionName), ("@d", dimensions), ("@f", distance), ("@k", indexKind),
-            // A random start, so an instance that cached a deleted namesake's version can't mistake the new collection for it.
-            ("@v", Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        hook?.Invoke(connection, transaction, createdUid is not null);
         transaction.Commit();
+        if (createdUid is not null)
+        {
+            Guard.MarkVerified(createdUid);
+        }
     }
-
-    /// <summary>Reads the collection's version; <see langword="null"/> when the collection doesn't exist.</summary>
-    internal long? ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT version FROM {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} WHERE name = @name";
-        command.Parameters.AddWithValue("@name", CollectionName);
-        return command.ExecuteScalar() is long version ? version : null;
-    }
-
-    internal long BumpVersion(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"UPDATE {FaissColumnMapping.Quote(FaissConstants.CollectionsTable)} SET version = version + 1 WHERE name = @name RETURNING version";
-        command.Parameters.AddWithValue("@name", CollectionName);
-        return command.ExecuteScalar() is long version ? version : throw MissingCollection();
-    }
-
-    internal VectorStoreException MissingCollection() => new($"Collection '{CollectionName}' does not exist.")
-    {
-        VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
-        CollectionName = CollectionName,
-    };
 
     /// <summary>Deletes the rows of the given keys and returns the FAISS ids they had.</summary>
     internal List<long> DeleteKeys(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<object> keys)
@@ -367,18 +319,5 @@ internal sealed class FaissRecordTable
         {
             command.Parameters.AddWithValue(parameter.Key, parameter.Value);
         }
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
     }
 }

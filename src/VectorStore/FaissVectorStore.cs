@@ -9,7 +9,11 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// A vector store kept in one SQLite database file (records, one table per collection) with a FAISS index per
 /// collection derived from it and snapshotted in <c>{databasePath}.faiss/</c>.
 /// </summary>
-/// <remarks>All members are thread-safe. Disposing the store disposes the collections it handed out (saving their indexes).</remarks>
+/// <remarks>
+/// <para>All members are thread-safe. Disposing the store disposes the collections it handed out (saving their indexes).</para>
+/// <para>Collection names are exact (ordinal): a name that differs from an existing collection's only in case is refused
+/// when created (SQLite table names ignore case), and deleting or checking a name touches only that exact name.</para>
+/// </remarks>
 public sealed class FaissVectorStore : VectorStore
 {
     private readonly FaissVectorStoreOptions _options;
@@ -70,7 +74,7 @@ public sealed class FaissVectorStore : VectorStore
         List<string> names = Run("ListCollectionNames", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            return FaissRecordTable.ListCollections(connection);
+            return FaissCatalog.List(connection, null);
         });
         foreach (string name in names)
         {
@@ -85,7 +89,7 @@ public sealed class FaissVectorStore : VectorStore
         return Task.FromResult(Run("CollectionExists", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            return FaissRecordTable.ListCollections(connection).Contains(name);
+            return FaissCatalog.Read(connection, null, name) is not null;
         }));
     }
 
@@ -96,8 +100,11 @@ public sealed class FaissVectorStore : VectorStore
         Run("EnsureCollectionDeleted", () =>
         {
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
-            FaissRecordTable.DropCollection(connection, name);
-            FaissIndexState.DeleteFile(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
+            if (FaissCatalog.Drop(connection, name))
+            {
+                FaissIndexState.DeleteFile(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
+            }
+
             return true;
         });
         return Task.CompletedTask;

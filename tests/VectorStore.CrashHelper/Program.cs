@@ -1,11 +1,17 @@
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 
-// Usage: VectorStore.CrashHelper <database> <collection> <index-kind>
-// Upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
+// Usage: VectorStore.CrashHelper <database> <collection> <index-kind> [upsert|churn|create]
+// upsert: upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
+// churn: the same, and after each batch deletes an earlier record ("deleting <id>" before, "del <id>" after) and
+// saves the index snapshot every other batch, so a kill lands in upserts, deletes and snapshot saves alike.
+// create: creates collections <collection>0, 1, 2, ... with record i each ("created <i>"), and deletes each one two
+// steps later ("dropped <i>"), so a kill lands in collection creation and deletion.
 string database = args[0];
 string collectionName = args[1];
 string indexKind = args[2];
+string mode = args.Length > 3 ? args[3] : "upsert";
+bool churn = mode == "churn";
 
 var definition = new VectorStoreCollectionDefinition
 {
@@ -18,11 +24,30 @@ var definition = new VectorStoreCollectionDefinition
 };
 
 using var store = new FaissVectorStore(database);
+if (mode == "create")
+{
+    for (int i = 0; ; i++)
+    {
+        var created = store.GetDynamicCollection(collectionName + i, definition);
+        await created.EnsureCollectionExistsAsync();
+        await created.UpsertAsync(new Dictionary<string, object?> { ["Id"] = (long)i, ["Text"] = $"record {i}", ["Vector"] = new float[] { i, 1, 0, 0, 0, 0, 0, 0 } });
+        await created.SaveIndexAsync();
+        Console.WriteLine($"created {i}");
+        if (i >= 2)
+        {
+            await store.EnsureCollectionDeletedAsync(collectionName + (i - 2));
+            Console.WriteLine($"dropped {i - 2}");
+        }
+
+        Console.Out.Flush();
+    }
+}
+
 var collection = store.GetDynamicCollection(collectionName, definition);
 await collection.EnsureCollectionExistsAsync();
 Console.WriteLine("ready");
 long next = 0;
-while (true)
+for (long step = 0; ; step++)
 {
     int batch = (int)(next % 3) + 1;
     var records = new List<Dictionary<string, object?>>();
@@ -45,4 +70,17 @@ while (true)
     }
 
     Console.Out.Flush();
+    if (churn)
+    {
+        long victim = step * 2 % next;
+        Console.WriteLine($"deleting {victim}");
+        Console.Out.Flush();
+        await collection.DeleteAsync(victim);
+        Console.WriteLine($"del {victim}");
+        Console.Out.Flush();
+        if (step % 2 == 0)
+        {
+            await collection.SaveIndexAsync();
+        }
+    }
 }

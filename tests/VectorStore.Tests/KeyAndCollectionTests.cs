@@ -121,7 +121,8 @@ public sealed class KeyAndCollectionTests : IDisposable
         {
             Properties = [new VectorStoreKeyProperty("Key", typeof(int)), new VectorStoreVectorProperty("Vector", typeof(float[]), 5)],
         };
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _store.GetCollection<int, Record<int>>("c", definition).EnsureCollectionExistsAsync());
+        var error = await Assert.ThrowsAsync<FaissCollectionMismatchException>(() => _store.GetCollection<int, Record<int>>("c", definition).EnsureCollectionExistsAsync());
+        Assert.Contains("dimensions is 3 in the collection, 5 in this definition", error.Message);
     }
 
     [Fact]

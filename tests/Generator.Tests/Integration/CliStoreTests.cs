@@ -190,6 +190,56 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
     }
 
     [Fact]
+    public async Task A_collection_name_differing_only_in_case_is_refused_and_never_reaches_the_other()
+    {
+        await IndexAsync(s_docs);
+
+        (int code, _, string stderr) = await RunIndexAsync([new("tea", "Green tea.", null, 2022, "en")], "--collection", "Documents");
+        AssertOneLineError(code, stderr, "Collection 'Documents' can't be created");
+        Assert.Contains("collection 'documents' exists, and names that differ only in case would share one SQLite table", stderr);
+
+        (code, _, stderr) = await CliProcess.RunAsync("delete", "--store", Store, "--collection", "Documents", "--id", "cats");
+        AssertOneLineError(code, stderr, "Collection 'Documents' does not exist in");
+
+        // 'documents' is untouched: same records, same scores.
+        AssertRanking(await ExpectedAsync(s_docs, s_queries[1]), await SearchAsync(s_queries[1], "--top", "100"));
+    }
+
+    [Fact]
+    public async Task Two_first_index_runs_at_once_with_other_fields_leave_one_consistent_collection()
+    {
+        Doc[] other = [new("tea", "Green tea is brewed at a lower temperature.", "Tea", 2022, "en"), new("rain", "It rained all week in Lisbon.", null, 2023, "pt")];
+        string withAuthor = string.Concat(other.Select(d => new JsonObject { ["id"] = d.Id, ["text"] = d.Text, ["author"] = "me" }.ToJsonString() + "\n"));
+        for (int round = 0; round < 3; round++)
+        {
+            string collection = $"race{round}";
+            string fields = Path.Combine(_folder.Path, $"fields-{round}.jsonl");
+            string author = Path.Combine(_folder.Path, $"author-{round}.jsonl");
+            await File.WriteAllTextAsync(fields, Lines(s_docs));
+            await File.WriteAllTextAsync(author, withAuthor);
+
+            var runs = await Task.WhenAll(
+                CliProcess.RunAsync(["index", "--model", fixture.ModelDirectory, "--store", Store, "--collection", collection, "--input", fields]),
+                CliProcess.RunAsync(["index", "--model", fixture.ModelDirectory, "--store", Store, "--collection", collection, "--input", author]));
+
+            // One run created the collection; the other was refused with one line before writing anything.
+            Assert.Equal(1, runs.Count(r => r.Code == 0));
+            var loser = runs.Single(r => r.Code != 0);
+            AssertOneLineError(loser.Code, loser.Stderr, $"Collection '{collection}'");
+            bool fieldsWon = runs[0].Code == 0;
+
+            // The saved schema and the table agree: search, filters and another run of the winner's input all work.
+            List<(string Id, double Score)> hits = await SearchAsync(s_queries[0], "--collection", collection, "--top", "100");
+            Assert.Equal((fieldsWon ? s_docs.Select(d => d.Id) : other.Select(d => d.Id)).Order(), hits.Select(h => h.Id).Order());
+            string filter = fieldsWon ? "lang=en" : "author=me";
+            Assert.NotEmpty(await SearchAsync(s_queries[0], "--collection", collection, "--filter", filter));
+            (int code, _, string stderr) = await CliProcess.RunAsync(
+                ["index", "--model", fixture.ModelDirectory, "--store", Store, "--collection", collection, "--input", fieldsWon ? fields : author]);
+            Assert.True(code == 0, stderr);
+        }
+    }
+
+    [Fact]
     public async Task Bad_search_arguments_exit_with_one_line()
     {
         await IndexAsync(s_docs);
