@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.ModelFactory;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Integration;
@@ -281,6 +282,39 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
     }
 
+    [Fact]
+    public async Task A_store_indexed_with_one_model_refuses_searches_with_another_and_accepts_a_moved_copy()
+    {
+        await IndexAsync(s_docs);
+        List<(string Id, double Score)> expected = await ExpectedAsync(s_docs, s_queries[0]);
+
+        // The same files under another folder name: the same model, so the same scores.
+        using var moved = new CopiedModel(fixture.ModelDirectory);
+        (int movedCode, string movedStdout, string movedStderr) = await CliProcess.RunAsync(
+            ["search", "--model", moved.Path, "--store", Store, "--query", s_queries[0], "--top", "100"]);
+        Assert.True(movedCode == 0, movedStderr);
+        AssertRanking(expected, Parse(movedStdout));
+
+        // Other weights with the same shapes, tokenizer and folder name: vectors that only look comparable.
+        using var other = new TempFolder();
+        string otherModel = Path.Combine(other.Path, Path.GetFileName(Path.TrimEndingDirectorySeparator(fixture.ModelDirectory)));
+        EmbeddingGemmaModelWriter.Write(otherModel, GemmaEncoderConfig.Tiny, TestModels.Seed + 7, GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory, ModelVariants.Float32);
+        string storeBefore = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Store)));
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(
+            ["search", "--model", otherModel, "--store", Store, "--query", s_queries[0]]);
+        (int indexCode, _, string indexStderr) = await CliProcess.RunAsync(
+            ["index", "--model", otherModel, "--store", Store, "--input", await WriteInputAsync(s_docs[..1])]);
+
+        Assert.Equal("", stdout);
+        string identity = (fixture.Generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)!.DefaultModelId!;
+        AssertOneLineError(code, stderr, "documents");
+        Assert.Contains(identity, stderr);
+        AssertOneLineError(indexCode, indexStderr, identity);
+        Assert.Equal(storeBefore, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Store))));
+        AssertRanking(expected, await SearchAsync(s_queries[0], "--top", "100"));
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private async Task IndexAsync(IReadOnlyList<Doc> docs, params string[] options)
@@ -292,11 +326,17 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
 
     private async Task<(int Code, string Stdout, string Stderr)> RunIndexAsync(IReadOnlyList<Doc> docs, params string[] options)
     {
-        string input = Path.Combine(_folder.Path, $"input-{Guid.NewGuid():N}.jsonl");
-        await File.WriteAllTextAsync(input, Lines(docs));
+        string input = await WriteInputAsync(docs);
         var result = await CliProcess.RunAsync(["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", input, .. options]);
         File.Delete(input);
         return result;
+    }
+
+    private async Task<string> WriteInputAsync(IReadOnlyList<Doc> docs)
+    {
+        string input = Path.Combine(_folder.Path, $"input-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(input, Lines(docs));
+        return input;
     }
 
     private async Task<List<(string Id, double Score)>> SearchAsync(string query, params string[] options)
