@@ -588,21 +588,5 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         }
     }
 
-    private T Run<T>(string operation, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException e)
-        {
-            throw new VectorStoreException($"SQLite failed during {operation} on collection '{Name}': {e.Message}", e)
-            {
-                VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
-                VectorStoreName = DatabasePath,
-                CollectionName = Name,
-                OperationName = operation,
-            };
-        }
-    }
+    private T Run<T>(string operation, Func<T> action) => FaissSqliteFailure.Run(DatabasePath, Name, operation, action);
 }

@@ -160,20 +160,5 @@ public sealed class FaissVectorStore : VectorStore
         return collection;
     }
 
-    private T Run<T>(string operation, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException e)
-        {
-            throw new VectorStoreException($"SQLite failed during {operation}: {e.Message}", e)
-            {
-                VectorStoreSystemName = FaissConstants.VectorStoreSystemName,
-                VectorStoreName = DatabasePath,
-                OperationName = operation,
-            };
-        }
-    }
+    private T Run<T>(string operation, Func<T> action) => FaissSqliteFailure.Run(DatabasePath, null, operation, action);
 }

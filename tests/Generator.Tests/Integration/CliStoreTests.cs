@@ -315,6 +315,28 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         AssertRanking(expected, await SearchAsync(s_queries[0], "--top", "100"));
     }
 
+    [Theory]
+    [InlineData("search")]
+    [InlineData("delete")]
+    [InlineData("index")]
+    public async Task A_store_file_that_is_not_a_database_is_named_in_one_line_and_left_as_it_was(string command)
+    {
+        await File.WriteAllTextAsync(Store, "not a database, just text that happens to be here\n");
+        string[] arguments = command switch
+        {
+            "search" => ["search", "--model", fixture.ModelDirectory, "--store", Store, "--query", s_queries[0]],
+            "delete" => ["delete", "--store", Store, "--id", "cats"],
+            _ => ["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", await WriteInputAsync(s_docs)],
+        };
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(arguments);
+
+        Assert.Equal("", stdout);
+        AssertOneLineError(code, stderr, $"'{Store}'");
+        Assert.Contains("not a database", stderr);
+        Assert.Equal("not a database, just text that happens to be here\n", await File.ReadAllTextAsync(Store));
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private async Task IndexAsync(IReadOnlyList<Doc> docs, params string[] options)
