@@ -58,6 +58,13 @@ public sealed class EmbeddingGemmaServiceOptions
     /// </summary>
     public bool HubCheckForUpdates { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether files the Hub gives no hash for (a mirror with opaque ETags) are accepted on their size alone.
+    /// The default, <see langword="false"/>, refuses them (<see cref="HubErrorKind.Unverifiable"/>); see
+    /// <see cref="HubDownloadOptions.AllowUnverifiedFiles"/>.
+    /// </summary>
+    public bool HubAllowUnverifiedFiles { get; set; }
+
     /// <summary>Gets or sets where per-file Hub download progress goes; null for none.</summary>
     public IProgress<HubDownloadProgress>? HubProgress { get; set; }
 
@@ -129,6 +136,7 @@ public sealed class EmbeddingGemmaServiceOptions
             CacheDirectory = HubCacheDirectory,
             Offline = HubOffline,
             CheckForUpdates = HubCheckForUpdates,
+            AllowUnverifiedFiles = HubAllowUnverifiedFiles,
         };
 
         if (HubRevision is not null)

@@ -126,6 +126,28 @@ public sealed class DependencyInjectionTests
         Assert.Empty(hub.Requests);
     }
 
+    [Fact]
+    public async Task A_hub_without_hashes_fails_the_dependency_injected_generator_unless_configuration_allows_unverified_files()
+    {
+        using var cache = new TempFolder();
+        await using FakeHub hub = await HubFixture.StartDefaultRepositoryHubAsync();
+        hub.OpaqueEtags = true;
+        hub.ListingMetadata = false;
+
+        using (IHost strict = BuildHost(hub, cache.Path))
+        {
+            var generator = strict.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            HubDownloadException error = await Assert.ThrowsAsync<HubDownloadException>(() => generator.GenerateQueryEmbeddingAsync("Mars"));
+            Assert.Equal(HubErrorKind.Unverifiable, error.Kind);
+            Assert.Empty(hub.FileGets(HubFixture.DataFile));
+        }
+
+        using IHost lenient = BuildHost(hub, cache.Path, ("EmbeddingGemma:HubAllowUnverifiedFiles", "true"));
+        Embedding<float> embedding = await lenient.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateQueryEmbeddingAsync("Mars");
+        using var direct = new EmbeddingGemmaGenerator(HubFixture.TinyModelFolder);
+        Assert.Equal((await direct.GenerateQueryEmbeddingAsync("Mars")).Vector.ToArray(), embedding.Vector.ToArray());
+    }
+
     /// <summary>A container whose EmbeddingGemma asks <paramref name="hub"/>, configured in code.</summary>
     private static ServiceProvider BuildProvider(FakeHub hub, Action<EmbeddingGemmaServiceOptions> configure)
     {
@@ -139,15 +161,21 @@ public sealed class DependencyInjectionTests
     }
 
     /// <summary>A host whose only EmbeddingGemma call is <c>AddEmbeddingGemma()</c>; the Hub settings come from its configuration.</summary>
-    private static IHost BuildHost(FakeHub hub, string cache)
+    private static IHost BuildHost(FakeHub hub, string cache, params (string Key, string Value)[] settings)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["EmbeddingGemma:HubEndpoint"] = hub.Endpoint,
             ["EmbeddingGemma:HubCacheDirectory"] = cache,
             ["EmbeddingGemma:HubOffline"] = "false",
-        });
+        };
+        foreach ((string key, string value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddEmbeddingGemma();
         builder.Services.AddHealthChecks().AddEmbeddingGemma();
         return builder.Build();
