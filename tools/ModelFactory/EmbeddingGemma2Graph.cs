@@ -134,8 +134,8 @@ internal sealed class EmbeddingGemma2Graph
         string mlp = Op("MatMul", Op("Mul", _ops.GeluTanh(gate), up), W("mlp.down_proj.weight"));
         x = Op("Add", x, RmsNorm(mlp, W("post_feedforward_layernorm.weight")));
 
-        string gated = Op("Mul", _ops.GeluTanh(Op("MatMul", x, W("per_layer_input_gate.weight"))), layerInput);
-        x = Op("Add", x, RmsNorm(Op("MatMul", gated, W("per_layer_projection.weight")), W("post_per_layer_input_norm.weight")));
+        string gated = Op("Mul", _ops.GeluTanh(Op("MatMul", x, W("ple_block.per_layer_input_gate.weight"))), layerInput);
+        x = Op("Add", x, RmsNorm(Op("MatMul", gated, W("ple_block.per_layer_projection.weight")), W("ple_block.post_per_layer_input_norm.weight")));
         return Op("Mul", x, W("layer_scalar"));
     }
 
