@@ -23,8 +23,10 @@ public sealed class EmbeddingGemma2ModelTests
     {
         string folder = TestModels.EnsureTinyEmbeddingGemma2Model();
         ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "onnx", "model.onnx")));
-        Assert.Equal((string.Empty, 17L), (Assert.Single(model.OpsetImport).Domain, model.OpsetImport[0].Version));
-        Assert.All(model.Graph.Node, n => Assert.Equal(string.Empty, n.Domain));
+        Assert.Equal([(string.Empty, 17L), ("com.microsoft", 1L)], model.OpsetImport.Select(o => (o.Domain, o.Version)));
+        NodeProto[] contrib = [.. model.Graph.Node.Where(n => n.Domain.Length > 0)];
+        Assert.Equal(2 * s_tiny.NumHiddenLayers, contrib.Length); // RoPE on q and k of every layer, as in the upstream export
+        Assert.All(contrib, n => Assert.Equal(("com.microsoft", "RotaryEmbedding"), (n.Domain, n.OpType)));
         Assert.Equal(["input_ids", "attention_mask", "image_features", "video_features", "audio_features"], model.Graph.Input.Select(i => i.Name));
         Assert.Equal(["sentence_embedding", "last_hidden_state"], model.Graph.Output.Select(o => o.Name));
         Assert.Equal(768, model.Graph.Output[0].Type.TensorType.Shape.Dim[1].DimValue);
@@ -140,6 +142,33 @@ public sealed class EmbeddingGemma2ModelTests
         {
             Directory.Delete(narrow, true);
             Directory.Delete(wide, true);
+        }
+    }
+
+    [Fact]
+    public void Contrib_rotary_embedding_matches_plain_onnx_rope()
+    {
+        string contrib = ModelWriterTests.TempDirectory(), plain = ModelWriterTests.TempDirectory();
+        try
+        {
+            EmbeddingGemma2ModelWriter.Write(contrib, s_tiny, 9, tokenizerDirectory: null);
+            EmbeddingGemma2ModelWriter.Write(plain, s_tiny with { UseRotaryEmbeddingContribOp = false }, 9, tokenizerDirectory: null);
+            ModelProto plainModel = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(plain, "onnx", "model.onnx")));
+            Assert.All(plainModel.Graph.Node, n => Assert.Equal(string.Empty, n.Domain));
+            Assert.Single(plainModel.OpsetImport);
+
+            using InferenceSession contribSession = OrtRunner.Open(Path.Combine(contrib, "onnx", "model.onnx"));
+            using InferenceSession plainSession = OrtRunner.Open(Path.Combine(plain, "onnx", "model.onnx"));
+            TokenBatch batch = TokenBatch.Pad(TextTokens(10, 17), TextTokens(11, 9));
+            (float[] contribEmbedding, float[] contribHidden) = EmbeddingGemma2Runner.Run(contribSession, batch, s_tiny.HiddenSize);
+            (float[] plainEmbedding, float[] plainHidden) = EmbeddingGemma2Runner.Run(plainSession, batch, s_tiny.HiddenSize);
+            Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(contribEmbedding, plainEmbedding) < 1e-5);
+            Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(contribHidden, plainHidden) < 1e-4);
+        }
+        finally
+        {
+            Directory.Delete(contrib, true);
+            Directory.Delete(plain, true);
         }
     }
 
