@@ -202,7 +202,7 @@ public sealed class EmbeddingGemma2ModelTests
         {
             string input = Path.Combine(work, "input.json"), output = Path.Combine(work, "output.json");
             string special = string.Concat(EmbeddingGemma2TestTokenizer.MediaTokens.Select(m => m.Token));
-            await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { texts = s_texts, special }));
+            await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { texts = s_texts, special, dimensions = new[] { 128 } }));
             await NodeReference.RunScriptAsync("embed2.mjs", folder, input, output);
             using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             JsonElement r = result.RootElement;
@@ -227,6 +227,9 @@ public sealed class EmbeddingGemma2ModelTests
                 float[] referenceBatched = [.. batch[i].EnumerateArray().Select(e => e.GetSingle())];
                 Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(ort, reference) < 1e-5, $"text {i}");
                 Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(ort, referenceBatched) < 1e-5, $"text {i} in a padded batch");
+                float[] prefix = [.. single[i].GetProperty("embeddings").GetProperty("128").EnumerateArray().Select(e => e.GetSingle())];
+                float norm = MathF.Sqrt(ort.Take(128).Sum(v => v * v));
+                Assert.True(GemmaEncoderGraphTests.MaxAbsDiff([.. ort.Take(128).Select(v => v / norm)], prefix) < 1e-5, $"text {i} at 128");
             }
         }
         finally
