@@ -22,8 +22,6 @@ internal static class EmbeddingGemma2Metadata
     public const int EndAudioTokenId = 258883;
     public const int VideoTokenId = 258884;
 
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true };
-
     // EmbeddingGemma 2's task prompts, verbatim from transformers' convert_embedding_gemma2_weights.py (_TASK_PROMPTS).
     private static readonly (string Name, string Prompt)[] s_prompts =
     [
@@ -53,29 +51,22 @@ internal static class EmbeddingGemma2Metadata
 
     public static void WriteAll(string directory, EmbeddingGemma2Config c)
     {
-        WriteJson(Path.Combine(directory, "config.json"), w => WriteConfig(w, c));
-        WriteJson(Path.Combine(directory, "config_sentence_transformers.json"), WriteSentenceTransformersConfig);
-        WriteJson(Path.Combine(directory, "sentence_bert_config.json"), w =>
+        SentenceTransformersFiles.WriteJson(Path.Combine(directory, "config.json"), w => WriteConfig(w, c));
+        SentenceTransformersFiles.WriteConfig(directory, ("5.2.0", "5.0.0", "2.9.0"), s_prompts);
+        SentenceTransformersFiles.WriteJson(Path.Combine(directory, "sentence_bert_config.json"), w =>
         {
             w.WriteStartObject();
             w.WriteNumber("max_seq_length", c.MaxSequenceLength);
             w.WriteBoolean("do_lower_case", false);
             w.WriteEndObject();
         });
-        WriteJson(Path.Combine(directory, "modules.json"), WriteModules);
-        WriteJson(Path.Combine(directory, "1_Pooling", "config.json"), w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("word_embedding_dimension", c.EmbeddingDim);
-            w.WriteBoolean("pooling_mode_cls_token", false);
-            w.WriteBoolean("pooling_mode_mean_tokens", true);
-            w.WriteBoolean("pooling_mode_max_tokens", false);
-            w.WriteBoolean("pooling_mode_mean_sqrt_len_tokens", false);
-            w.WriteBoolean("pooling_mode_weightedmean_tokens", false);
-            w.WriteBoolean("pooling_mode_lasttoken", false);
-            w.WriteBoolean("include_prompt", true);
-            w.WriteEndObject();
-        });
+        // Transformer, Pooling, Normalize: EmbeddingGemma 2 has no Dense layers (the projection is inside the model).
+        SentenceTransformersFiles.WriteModules(
+            directory,
+            (string.Empty, "sentence_transformers.models.Transformer"),
+            ("1_Pooling", "sentence_transformers.models.Pooling"),
+            ("2_Normalize", "sentence_transformers.models.Normalize"));
+        SentenceTransformersFiles.WriteMeanPooling(directory, c.EmbeddingDim);
     }
 
     private static void WriteConfig(Utf8JsonWriter w, EmbeddingGemma2Config c)
@@ -187,55 +178,4 @@ internal static class EmbeddingGemma2Metadata
         w.WriteEndObject();
     }
 
-    private static void WriteSentenceTransformersConfig(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteString("model_type", "SentenceTransformer");
-        w.WriteStartObject("__version__");
-        w.WriteString("sentence_transformers", "5.2.0");
-        w.WriteString("transformers", "5.0.0");
-        w.WriteString("pytorch", "2.9.0");
-        w.WriteEndObject();
-        w.WriteStartObject("prompts");
-        foreach ((string name, string prompt) in s_prompts)
-        {
-            w.WriteString(name, prompt);
-        }
-
-        w.WriteEndObject();
-        w.WriteNull("default_prompt_name");
-        w.WriteString("similarity_fn_name", "cosine");
-        w.WriteEndObject();
-    }
-
-    // Transformer, Pooling, Normalize: EmbeddingGemma 2 has no Dense layers (the projection is inside the model).
-    private static void WriteModules(Utf8JsonWriter w)
-    {
-        (string Path, string Type)[] modules =
-        [
-            (string.Empty, "sentence_transformers.models.Transformer"),
-            ("1_Pooling", "sentence_transformers.models.Pooling"),
-            ("2_Normalize", "sentence_transformers.models.Normalize"),
-        ];
-        w.WriteStartArray();
-        for (int i = 0; i < modules.Length; i++)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("idx", i);
-            w.WriteString("name", i.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("path", modules[i].Path);
-            w.WriteString("type", modules[i].Type);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteJson(string path, Action<Utf8JsonWriter> write)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using var writer = new Utf8JsonWriter(stream, s_indented);
-        write(writer);
-    }
 }

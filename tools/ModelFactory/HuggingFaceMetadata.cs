@@ -5,8 +5,6 @@ namespace SkEmbeddingGemma.ModelFactory;
 /// <summary>Writes the JSON files of an EmbeddingGemma Hugging Face / sentence-transformers folder.</summary>
 internal static class HuggingFaceMetadata
 {
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true };
-
     // EmbeddingGemma's task prompts, verbatim from its config_sentence_transformers.json.
     private static readonly (string Name, string Prompt)[] s_prompts =
     [
@@ -28,24 +26,18 @@ internal static class HuggingFaceMetadata
 
     public static void WriteAll(string directory, GemmaEncoderConfig c)
     {
-        WriteJson(Path.Combine(directory, "config.json"), w => WriteConfig(w, c));
-        WriteJson(Path.Combine(directory, "config_sentence_transformers.json"), WriteSentenceTransformersConfig);
-        WriteJson(Path.Combine(directory, "modules.json"), WriteModules);
-        WriteJson(Path.Combine(directory, "1_Pooling", "config.json"), w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("word_embedding_dimension", c.HiddenSize);
-            w.WriteBoolean("pooling_mode_cls_token", false);
-            w.WriteBoolean("pooling_mode_mean_tokens", true);
-            w.WriteBoolean("pooling_mode_max_tokens", false);
-            w.WriteBoolean("pooling_mode_mean_sqrt_len_tokens", false);
-            w.WriteBoolean("pooling_mode_weightedmean_tokens", false);
-            w.WriteBoolean("pooling_mode_lasttoken", false);
-            w.WriteBoolean("include_prompt", true);
-            w.WriteEndObject();
-        });
-        WriteJson(Path.Combine(directory, "2_Dense", "config.json"), w => WriteDense(w, c.HiddenSize, c.DenseIntermediateSize));
-        WriteJson(Path.Combine(directory, "3_Dense", "config.json"), w => WriteDense(w, c.DenseIntermediateSize, c.EmbeddingDimensions));
+        SentenceTransformersFiles.WriteJson(Path.Combine(directory, "config.json"), w => WriteConfig(w, c));
+        SentenceTransformersFiles.WriteConfig(directory, ("5.1.0", "4.57.0.dev0", "2.8.0"), s_prompts);
+        SentenceTransformersFiles.WriteModules(
+            directory,
+            (string.Empty, "sentence_transformers.models.Transformer"),
+            ("1_Pooling", "sentence_transformers.models.Pooling"),
+            ("2_Dense", "sentence_transformers.models.Dense"),
+            ("3_Dense", "sentence_transformers.models.Dense"),
+            ("4_Normalize", "sentence_transformers.models.Normalize"));
+        SentenceTransformersFiles.WriteMeanPooling(directory, c.HiddenSize);
+        SentenceTransformersFiles.WriteJson(Path.Combine(directory, "2_Dense", "config.json"), w => WriteDense(w, c.HiddenSize, c.DenseIntermediateSize));
+        SentenceTransformersFiles.WriteJson(Path.Combine(directory, "3_Dense", "config.json"), w => WriteDense(w, c.DenseIntermediateSize, c.EmbeddingDimensions));
     }
 
     private static void WriteConfig(Utf8JsonWriter w, GemmaEncoderConfig c)
@@ -93,51 +85,6 @@ internal static class HuggingFaceMetadata
         w.WriteEndObject();
     }
 
-    private static void WriteSentenceTransformersConfig(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteString("model_type", "SentenceTransformer");
-        w.WriteStartObject("__version__");
-        w.WriteString("sentence_transformers", "5.1.0");
-        w.WriteString("transformers", "4.57.0.dev0");
-        w.WriteString("pytorch", "2.8.0");
-        w.WriteEndObject();
-        w.WriteStartObject("prompts");
-        foreach ((string name, string prompt) in s_prompts)
-        {
-            w.WriteString(name, prompt);
-        }
-
-        w.WriteEndObject();
-        w.WriteNull("default_prompt_name");
-        w.WriteString("similarity_fn_name", "cosine");
-        w.WriteEndObject();
-    }
-
-    private static void WriteModules(Utf8JsonWriter w)
-    {
-        (string Path, string Type)[] modules =
-        [
-            (string.Empty, "sentence_transformers.models.Transformer"),
-            ("1_Pooling", "sentence_transformers.models.Pooling"),
-            ("2_Dense", "sentence_transformers.models.Dense"),
-            ("3_Dense", "sentence_transformers.models.Dense"),
-            ("4_Normalize", "sentence_transformers.models.Normalize"),
-        ];
-        w.WriteStartArray();
-        for (int i = 0; i < modules.Length; i++)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("idx", i);
-            w.WriteString("name", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("path", modules[i].Path);
-            w.WriteString("type", modules[i].Type);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
     private static void WriteDense(Utf8JsonWriter w, int inFeatures, int outFeatures)
     {
         w.WriteStartObject();
@@ -148,11 +95,4 @@ internal static class HuggingFaceMetadata
         w.WriteEndObject();
     }
 
-    private static void WriteJson(string path, Action<Utf8JsonWriter> write)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using var writer = new Utf8JsonWriter(stream, s_indented);
-        write(writer);
-    }
 }
