@@ -5,7 +5,7 @@ using SkEmbeddingGemma.ModelFactory;
 namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>
-/// Random-weight EmbeddingGemma folders for tests and benchmarks, built once and cached under the
+/// Random-weight EmbeddingGemma and EmbeddingGemma 2 folders for tests and benchmarks, built once and cached under the
 /// test-asset cache. Folder names carry the generator version and a hash of the tokenizer files, so a
 /// generator change or another tokenizer builds a new folder. Safe across parallel test processes:
 /// each build goes to a temporary folder that is renamed into place when complete.
@@ -32,6 +32,24 @@ public static class TestModels
         Ensure("embeddinggemma-tiny", GemmaEncoderConfig.Tiny, ModelVariants.Float32, tokenizerDirectory, cacheDirectory);
 
     /// <summary>
+    /// Returns the cached tiny EmbeddingGemma 2 folder (<see cref="EmbeddingGemma2Config.Tiny"/>, about 34 MB plus the
+    /// tokenizer) with the Gemma-4-style test tokenizer (<see cref="EmbeddingGemma2TestTokenizer"/>, a stand-in built from
+    /// Gemma 3's), building it on first use. Tests needing a broken or changed folder write their own with
+    /// <see cref="EmbeddingGemma2ModelWriter.Write"/>.
+    /// </summary>
+    /// <returns>The model folder (<c>onnx/model.onnx</c> + data, config, sentence-transformers and tokenizer files).</returns>
+    public static string EnsureTinyEmbeddingGemma2Model() =>
+        EnsureEmbeddingGemma2("embeddinggemma2-tiny", EmbeddingGemma2Config.Tiny, EmbeddingGemma2TestTokenizer.Directory, CacheDirectory());
+
+    /// <summary>
+    /// Returns the cached full-size EmbeddingGemma 2 text folder (<see cref="EmbeddingGemma2Config.Full"/>, about 1 GB)
+    /// with the test tokenizer, building it on first use. For benchmarks: speed does not depend on weight values.
+    /// </summary>
+    /// <returns>The model folder.</returns>
+    public static string EnsureFullEmbeddingGemma2Model() =>
+        EnsureEmbeddingGemma2("embeddinggemma2-full", EmbeddingGemma2Config.Full, EmbeddingGemma2TestTokenizer.Directory, CacheDirectory());
+
+    /// <summary>
     /// Returns the cached full-size model folder (<see cref="GemmaEncoderConfig.EmbeddingGemma300M"/>, about 1.2 GB),
     /// building it on first use. For benchmarks: speed does not depend on weight values.
     /// </summary>
@@ -44,16 +62,24 @@ public static class TestModels
     public static string EnsureFullModel(string tokenizerDirectory, string cacheDirectory) =>
         Ensure("embeddinggemma-300m", GemmaEncoderConfig.EmbeddingGemma300M, ModelVariants.Float32, tokenizerDirectory, cacheDirectory);
 
-    private static string Ensure(string prefix, GemmaEncoderConfig config, ModelVariants variants, string tokenizerDirectory, string cacheDirectory)
+    private static string Ensure(string prefix, GemmaEncoderConfig config, ModelVariants variants, string tokenizerDirectory, string cacheDirectory) =>
+        Ensure(prefix, EmbeddingGemmaModelWriter.GeneratorVersion, tokenizerDirectory, cacheDirectory,
+            target => EmbeddingGemmaModelWriter.Write(target, config, Seed, tokenizerDirectory, variants));
+
+    private static string EnsureEmbeddingGemma2(string prefix, EmbeddingGemma2Config config, string tokenizerDirectory, string cacheDirectory) =>
+        Ensure(prefix, EmbeddingGemma2ModelWriter.GeneratorVersion, tokenizerDirectory, cacheDirectory,
+            target => EmbeddingGemma2ModelWriter.Write(target, config, Seed, tokenizerDirectory));
+
+    private static string Ensure(string prefix, string generatorVersion, string tokenizerDirectory, string cacheDirectory, Action<string> write)
     {
         ArgumentNullException.ThrowIfNull(tokenizerDirectory);
         ArgumentNullException.ThrowIfNull(cacheDirectory);
-        string name = $"{prefix}-random-s{Seed}-g{EmbeddingGemmaModelWriter.GeneratorVersion}-t{TokenizerHash(tokenizerDirectory)}";
+        string name = $"{prefix}-random-s{Seed}-g{generatorVersion}-t{TokenizerHash(tokenizerDirectory)}";
         string target = Path.GetFullPath(Path.Combine(cacheDirectory, name));
-        return s_built.GetOrAdd(target, t => new Lazy<string>(() => Build(t, config, variants, tokenizerDirectory))).Value;
+        return s_built.GetOrAdd(target, t => new Lazy<string>(() => Build(t, write))).Value;
     }
 
-    private static string Build(string target, GemmaEncoderConfig config, ModelVariants variants, string tokenizerDirectory)
+    private static string Build(string target, Action<string> write)
     {
         if (Directory.Exists(target))
         {
@@ -65,7 +91,7 @@ public static class TestModels
         string temporary = Path.Combine(parent, $".tmp-{Path.GetFileName(target)}-{Guid.NewGuid():N}");
         try
         {
-            EmbeddingGemmaModelWriter.Write(temporary, config, Seed, tokenizerDirectory, variants);
+            write(temporary);
             Directory.Move(temporary, target);
         }
         catch (IOException) when (Directory.Exists(target))

@@ -55,15 +55,23 @@ public static class EmbeddingGemmaModelWriter
         }
 
         HuggingFaceMetadata.WriteAll(directory, config);
-        if (tokenizerDirectory is not null)
+        CopyTokenizerFiles(tokenizerDirectory, directory);
+    }
+
+    /// <summary>Copies the <see cref="TokenizerFileNames"/> present in <paramref name="tokenizerDirectory"/> into <paramref name="directory"/>.</summary>
+    internal static void CopyTokenizerFiles(string? tokenizerDirectory, string directory)
+    {
+        if (tokenizerDirectory is null)
         {
-            foreach (string name in TokenizerFileNames)
+            return;
+        }
+
+        foreach (string name in TokenizerFileNames)
+        {
+            string source = Path.Combine(tokenizerDirectory, name);
+            if (File.Exists(source))
             {
-                string source = Path.Combine(tokenizerDirectory, name);
-                if (File.Exists(source))
-                {
-                    File.Copy(source, Path.Combine(directory, name), overwrite: true);
-                }
+                File.Copy(source, Path.Combine(directory, name), overwrite: true);
             }
         }
     }

@@ -14,18 +14,12 @@ internal sealed class GemmaEncoderGraph
     public const long IrVersion = 8;
     public const long OpsetVersion = 17;
 
-    // Finite "minus infinity": a row whose window holds only padding softmaxes to uniform weights
-    // instead of NaN, and mean pooling then multiplies it by zero safely.
-    private const float MaskedScore = float.MinValue;
-
     private readonly GemmaEncoderConfig _c;
     private readonly ExternalDataWriter _weights;
     private readonly Dictionary<string, WeightSpec> _specs;
     private readonly OnnxGraphBuilder _g = new("embeddinggemma");
+    private readonly GemmaGraphOps _ops;
     private readonly bool _float16;
-    private readonly string _one;
-    private readonly string _two;
-    private readonly string _eps;
 
     private GemmaEncoderGraph(GemmaEncoderConfig config, ExternalDataWriter weights)
     {
@@ -33,9 +27,7 @@ internal sealed class GemmaEncoderGraph
         _weights = weights;
         _float16 = weights.ElementType == DataType.Float16;
         _specs = GemmaWeightLayout.Enumerate(config).ToDictionary(s => s.Name, StringComparer.Ordinal);
-        _one = _g.ConstFloat(1f);
-        _two = _g.ConstFloat(2f);
-        _eps = _g.ConstFloat(config.RmsNormEps);
+        _ops = new GemmaGraphOps(_g, config.RmsNormEps);
     }
 
     public static ModelProto Build(GemmaEncoderConfig config, ExternalDataWriter weights)
@@ -53,16 +45,13 @@ internal sealed class GemmaEncoderGraph
           .AddOutput("sentence_embedding", outputType, "batch_size", _c.EmbeddingDimensions);
 
         // Masks: key j is visible iff attention_mask[b, j] != 0 (and |i - j| <= half window on sliding layers).
-        string positions = Op("Range", _g.ConstInt64([0]), Op("Gather", [Op("Shape", "input_ids"), _g.ConstInt64([1])], Attr("axis", 0L)), _g.ConstInt64([1]));
-        string distance = Op("Abs", Op("Sub", Unsqueeze(positions, 1), Unsqueeze(positions, 0)));
-        string window = Op("LessOrEqual", distance, _g.ConstInt64([_c.SlidingHalfWindow]));
-        string keyValid = Unsqueeze(Op("Cast", ["attention_mask"], Attr("to", (long)DataType.Bool)), 1, 2, 3); // [B,1,1,1,T]
-        string slidingAllowed = Op("And", window, keyValid); // [B,1,1,T,T]
+        string positions = _ops.Positions("input_ids");
+        (string keyValid, string slidingAllowed) = _ops.AttentionMasks(positions, "attention_mask", _c.SlidingHalfWindow);
         string maskFloat = Op("Cast", ["attention_mask"], Attr("to", (long)DataType.Float)); // [B,T]
 
         string positionsFloat = Op("Cast", [positions], Attr("to", (long)DataType.Float));
-        (string Cos, string Sin) localRope = RopeTables(positionsFloat, _c.RopeLocalBaseFreq);
-        (string Cos, string Sin) globalRope = RopeTables(positionsFloat, _c.RopeTheta);
+        (string Cos, string Sin) localRope = _ops.RopeTables(positionsFloat, _c.HeadDim, _c.RopeLocalBaseFreq);
+        (string Cos, string Sin) globalRope = _ops.RopeTables(positionsFloat, _c.HeadDim, _c.RopeTheta);
 
         // Gemma scales embeddings by sqrt(hidden) as a float32 constant.
         string embedded = Op("Gather", WeightRaw(GemmaWeightLayout.EmbedTokens), "input_ids");
@@ -81,12 +70,9 @@ internal sealed class GemmaEncoderGraph
         string hidden = RmsNorm(x, Weight(GemmaWeightLayout.FinalNorm));
 
         // sentence-transformers head: masked mean pooling, Dense, Dense, L2 normalize.
-        string summed = Op("ReduceSum", [Op("Mul", hidden, Unsqueeze(maskFloat, 2)), _g.ConstInt64([1], 1)], Attr("keepdims", 0L));
-        string count = Op("Max", Op("ReduceSum", [maskFloat, _g.ConstInt64([1], 1)], Attr("keepdims", 1L)), _g.ConstFloat(1e-9f));
-        string pooled = Op("Div", summed, count);
+        string pooled = _ops.MeanPool(hidden, maskFloat);
         string dense = Op("MatMul", Op("MatMul", pooled, Weight(GemmaWeightLayout.Dense0)), Weight(GemmaWeightLayout.Dense1));
-        string norm = Op("Sqrt", Op("ReduceSum", [Op("Mul", dense, dense), _g.ConstInt64([1], 1)], Attr("keepdims", 1L)));
-        string embedding = Op("Div", dense, Op("Max", norm, _g.ConstFloat(1e-12f)));
+        string embedding = _ops.L2Normalize(dense);
 
         Output(hidden, "last_hidden_state");
         Output(embedding, "sentence_embedding");
@@ -108,14 +94,7 @@ internal sealed class GemmaEncoderGraph
         k = Rope(Transpose(RmsNorm(Reshape(k, 0, 0, kvHeads, headDim), W("self_attn.k_norm.weight")), 0, 2, 1, 3), rope);
         v = Transpose(Reshape(v, 0, 0, kvHeads, headDim), 0, 2, 1, 3);
 
-        // Grouped-query attention by broadcasting: q [B,kv,group,T,hd] against k/v [B,kv,1,T,hd].
-        string q5 = Reshape(q, 0, kvHeads, heads / kvHeads, -1, headDim);
-        string kT5 = Transpose(Unsqueeze(k, 2), 0, 1, 2, 4, 3);
-        string v5 = Unsqueeze(v, 2);
-        string scores = Op("Mul", Op("MatMul", q5, kT5), _g.ConstFloat(1f / MathF.Sqrt(_c.QueryPreAttnScalar)));
-        string probs = Op("Softmax", [Op("Where", allowed, scores, _g.ConstFloat(MaskedScore))], Attr("axis", -1L));
-        string context = Reshape(Op("MatMul", probs, v5), 0, heads, -1, headDim);
-        context = Reshape(Transpose(context, 0, 2, 1, 3), 0, 0, heads * headDim);
+        string context = _ops.Attention(q, k, v, heads, kvHeads, headDim, allowed, 1f / MathF.Sqrt(_c.QueryPreAttnScalar));
         string attention = Op("MatMul", context, W("self_attn.o_proj.weight"));
         x = Op("Add", x, RmsNorm(attention, W("post_attention_layernorm.weight")));
 
@@ -126,45 +105,12 @@ internal sealed class GemmaEncoderGraph
         return Op("Add", x, RmsNorm(mlp, W("post_feedforward_layernorm.weight")));
     }
 
-    // Gemma RMSNorm: x / sqrt(mean(x^2) + eps) * (1 + w), over the last axis.
-    private string RmsNorm(string x, string weight)
-    {
-        // Pow/ReduceMean/Add/Sqrt/Div/Mul is the pattern ONNX Runtime fuses into SimplifiedLayerNormalization.
-        string meanSquare = Op("ReduceMean", [Op("Pow", x, _two)], Ints("axes", -1), Attr("keepdims", 1L));
-        string normalized = Op("Div", x, Op("Sqrt", Op("Add", meanSquare, _eps)));
-        return Op("Mul", normalized, Op("Add", weight, _one));
-    }
+    // Gemma 3 RMSNorm: x / sqrt(mean(x^2) + eps) * (1 + w), over the last axis.
+    private string RmsNorm(string x, string weight) => _ops.RmsNorm(x, weight, plusOne: true);
 
-    // gelu_pytorch_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); opset 17 has no Gelu op.
-    private string GeluTanh(string x)
-    {
-        // Written in the shape ONNX Runtime fuses into FastGelu (Pow(x, 3) first).
-        string cube = Op("Pow", x, _g.ConstFloat(3f));
-        string inner = Op("Mul", Op("Add", x, Op("Mul", cube, _g.ConstFloat(0.044715f))), _g.ConstFloat(MathF.Sqrt(2f / MathF.PI)));
-        return Op("Mul", Op("Mul", x, _g.ConstFloat(0.5f)), Op("Add", Op("Tanh", inner), _one));
-    }
+    private string GeluTanh(string x) => _ops.GeluTanh(x);
 
-    // HF default RoPE in float32: inv_freq = 1 / base^(2i/d); angles = pos * inv_freq duplicated (rotate_half layout).
-    private (string Cos, string Sin) RopeTables(string positionsFloat, float theta)
-    {
-        int half = _c.HeadDim / 2;
-        var inverseFrequencies = new float[half];
-        for (int i = 0; i < half; i++)
-        {
-            inverseFrequencies[i] = 1f / MathF.Pow(theta, 2 * i / (float)_c.HeadDim);
-        }
-
-        string freqs = Op("Mul", Unsqueeze(positionsFloat, 1), _g.ConstFloats("inv_freq", inverseFrequencies, half));
-        string angles = Op("Concat", [freqs, freqs], Attr("axis", -1L));
-        return (Op("Cos", angles), Op("Sin", angles));
-    }
-
-    private string Rope(string x, (string Cos, string Sin) rope)
-    {
-        string[] halves = _g.Node("Split", [x], 2, Attr("axis", -1L));
-        string rotated = Op("Concat", [Op("Neg", halves[1]), halves[0]], Attr("axis", -1L));
-        return Op("Add", Op("Mul", x, rope.Cos), Op("Mul", rotated, rope.Sin));
-    }
+    private string Rope(string x, (string Cos, string Sin) rope) => _ops.Rope(x, rope);
 
     private string Weight(string name) => _float16 ? ToFloat(WeightRaw(name)) : WeightRaw(name);
 
@@ -174,7 +120,7 @@ internal sealed class GemmaEncoderGraph
         return name;
     }
 
-    private string ToFloat(string value) => Op("Cast", [value], Attr("to", (long)DataType.Float));
+    private string ToFloat(string value) => _ops.ToFloat(value);
 
     private void Output(string value, string name)
     {
@@ -188,13 +134,13 @@ internal sealed class GemmaEncoderGraph
         }
     }
 
-    private string Op(string opType, params string[] inputs) => _g.Node(opType, inputs);
+    private string Op(string opType, params string[] inputs) => _ops.Op(opType, inputs);
 
-    private string Op(string opType, string[] inputs, params AttributeProto[] attributes) => _g.Node(opType, inputs, attributes);
+    private string Op(string opType, string[] inputs, params AttributeProto[] attributes) => _ops.Op(opType, inputs, attributes);
 
-    private string Reshape(string x, params long[] shape) => Op("Reshape", x, _g.ConstInt64(shape, shape.Length));
+    private string Reshape(string x, params long[] shape) => _ops.Reshape(x, shape);
 
-    private string Transpose(string x, params long[] perm) => Op("Transpose", [x], Ints("perm", perm));
+    private string Transpose(string x, params long[] perm) => _ops.Transpose(x, perm);
 
-    private string Unsqueeze(string x, params long[] axes) => Op("Unsqueeze", x, _g.ConstInt64(axes, axes.Length));
+    private string Unsqueeze(string x, params long[] axes) => _ops.Unsqueeze(x, axes);
 }

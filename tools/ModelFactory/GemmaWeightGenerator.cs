@@ -28,6 +28,7 @@ internal static class GemmaWeightGenerator
     {
         ulong state = Mix(Mix(NameHash(spec.Name) ^ ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL)) + ((ulong)chunk * 0xD1B54A32D192ED03UL));
         double std = spec.Std;
+        double mean = spec.Mean;
         for (int i = 0; i < destination.Length; i += 2)
         {
             // Box-Muller; 1 - u keeps the log argument in (0, 1].
@@ -35,10 +36,10 @@ internal static class GemmaWeightGenerator
             double u2 = NextUnit(ref state);
             double r = Math.Sqrt(-2.0 * Math.Log(u1)) * std;
             (double sin, double cos) = Math.SinCos(2.0 * Math.PI * u2);
-            destination[i] = (float)(r * cos);
+            destination[i] = (float)((r * cos) + mean);
             if (i + 1 < destination.Length)
             {
-                destination[i + 1] = (float)(r * sin);
+                destination[i + 1] = (float)((r * sin) + mean);
             }
         }
     }

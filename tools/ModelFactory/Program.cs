@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using SkEmbeddingGemma.ModelFactory;
 
-// Usage: --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]
+// Usage: [--family embeddinggemma|embeddinggemma2] --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]
+const string usage = "Usage: ModelFactory [--family embeddinggemma|embeddinggemma2] --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]"
+    + " (embeddinggemma2: tiny|full, float32 only)";
+string family = "embeddinggemma";
 string? size = null, output = null, tokenizer = null;
 int seed = 42;
 int? vocab = null;
@@ -12,6 +15,7 @@ for (int i = 0; i < args.Length; i++)
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
     switch (args[i])
     {
+        case "--family": family = Value(); break;
         case "--size": size = Value(); break;
         case "--out": output = Value(); break;
         case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -25,6 +29,36 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+var stopwatch = Stopwatch.StartNew();
+if (family == "embeddinggemma2")
+{
+    EmbeddingGemma2Config? config2 = size switch
+    {
+        "tiny" => EmbeddingGemma2Config.Tiny,
+        "full" => EmbeddingGemma2Config.Full,
+        _ => null,
+    };
+    if (config2 is null || output is null || variants != ModelVariants.Float32)
+    {
+        Console.Error.WriteLine(usage);
+        return 2;
+    }
+
+    if (vocab is not null)
+    {
+        config2 = config2 with { VocabSize = vocab.Value };
+    }
+
+    EmbeddingGemma2ModelWriter.Write(output, config2, seed, tokenizer);
+    return Report();
+}
+
+if (family != "embeddinggemma")
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+
 GemmaEncoderConfig? config = size switch
 {
     "tiny" => GemmaEncoderConfig.Tiny,
@@ -35,7 +69,7 @@ GemmaEncoderConfig? config = size switch
 };
 if (config is null || output is null)
 {
-    Console.Error.WriteLine("Usage: ModelFactory --size tiny|micro|full --out DIR [--seed N] [--tokenizer DIR] [--fp16] [--quantize] [--vocab N]");
+    Console.Error.WriteLine(usage);
     return 2;
 }
 
@@ -45,8 +79,12 @@ if (vocab is not null)
     config = config with { VocabSize = vocab.Value };
 }
 
-var stopwatch = Stopwatch.StartNew();
 EmbeddingGemmaModelWriter.Write(output, config, seed, tokenizer, variants);
-long bytes = new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-Console.WriteLine(FormattableString.Invariant($"Wrote {size} model (seed {seed}) to {output}: {bytes / 1e6:F1} MB in {stopwatch.Elapsed.TotalSeconds:F1} s."));
-return 0;
+return Report();
+
+int Report()
+{
+    long bytes = new DirectoryInfo(output!).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+    Console.WriteLine(FormattableString.Invariant($"Wrote {family} {size} model (seed {seed}) to {output}: {bytes / 1e6:F1} MB in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+    return 0;
+}
