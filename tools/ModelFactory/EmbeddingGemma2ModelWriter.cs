@@ -11,7 +11,7 @@ namespace SkEmbeddingGemma.ModelFactory;
 public static class EmbeddingGemma2ModelWriter
 {
     /// <summary>Changes whenever generated EmbeddingGemma 2 graphs, weights or JSON files change, so caches keyed by it rebuild.</summary>
-    public const string GeneratorVersion = "1";
+    public const string GeneratorVersion = "3";
 
     /// <summary>Writes the model folder; existing files with the same names are overwritten.</summary>
     /// <param name="directory">Target folder (created if missing).</param>

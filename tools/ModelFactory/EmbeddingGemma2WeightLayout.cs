@@ -1,6 +1,6 @@
 namespace SkEmbeddingGemma.ModelFactory;
 
-/// <summary>Names (transformers' text-model parameter names), shapes and init scales of every EmbeddingGemma 2 text weight.</summary>
+/// <summary>Names (transformers' <c>EmbeddingGemma2TextModel</c> parameter names, as in <c>modeling_embedding_gemma2.py</c>), shapes and init scales of every EmbeddingGemma 2 text weight.</summary>
 internal static class EmbeddingGemma2WeightLayout
 {
     // Gemma 4 norms multiply by w itself (not 1 + w): weights near 1 keep activations at scale.
@@ -8,8 +8,8 @@ internal static class EmbeddingGemma2WeightLayout
     private const float NormStd = 0.1f;
 
     public const string EmbedTokens = "embed_tokens.weight";
-    public const string PerLayerModelProjection = "per_layer_model_projection.weight";
-    public const string PerLayerProjectionNorm = "per_layer_projection_norm.weight";
+    public const string PerLayerModelProjection = "ple.per_layer_model_projection.weight";
+    public const string PerLayerProjectionNorm = "ple.per_layer_projection_norm.weight";
     public const string FinalNorm = "norm.weight";
     public const string EmbeddingProjection = "embedding_projection.weight";
 
@@ -41,9 +41,9 @@ internal static class EmbeddingGemma2WeightLayout
             specs.Add(Linear(Layer(i, "mlp.up_proj.weight"), h, c.IntermediateSize));
             specs.Add(Linear(Layer(i, "mlp.down_proj.weight"), c.IntermediateSize, h));
             specs.Add(Norm(Layer(i, "post_feedforward_layernorm.weight"), h));
-            specs.Add(Linear(Layer(i, "per_layer_input_gate.weight"), h, ple));
-            specs.Add(Linear(Layer(i, "per_layer_projection.weight"), ple, h));
-            specs.Add(Norm(Layer(i, "post_per_layer_input_norm.weight"), h));
+            specs.Add(Linear(Layer(i, "ple_block.per_layer_input_gate.weight"), h, ple));
+            specs.Add(Linear(Layer(i, "ple_block.per_layer_projection.weight"), ple, h));
+            specs.Add(Norm(Layer(i, "ple_block.post_per_layer_input_norm.weight"), h));
             specs.Add(new(Layer(i, "layer_scalar"), [1], NormStd, NormMean));
         }
 

@@ -84,6 +84,38 @@ internal sealed class GemmaGraphOps
     // HF default RoPE in float32: inv_freq = 1 / base^(2i/d); angles = pos * inv_freq duplicated (rotate_half layout).
     public (string Cos, string Sin) RopeTables(string positionsFloat, int headDim, float theta)
     {
+        string freqs = RopeAngles(positionsFloat, headDim, theta);
+        string angles = Op("Concat", [freqs, freqs], Attr("axis", -1L));
+        return (Op("Cos", angles), Op("Sin", angles));
+    }
+
+    /// <summary>
+    /// The <c>[T, headDim / 2]</c> cos/sin caches of com.microsoft <c>RotaryEmbedding</c>, computed in the graph for the
+    /// positions of this run (so no table of the declared maximum length is stored).
+    /// </summary>
+    public (string Cos, string Sin) RotaryCaches(string positionsFloat, int headDim, float theta)
+    {
+        string freqs = RopeAngles(positionsFloat, headDim, theta);
+        return (Op("Cos", freqs), Op("Sin", freqs));
+    }
+
+    /// <summary>
+    /// com.microsoft <c>RotaryEmbedding</c> (rotate-half layout, positions 0..T-1) on <paramref name="x"/> <c>[B,T,heads,hd]</c>;
+    /// returns <c>[B,heads,T,hd]</c> like <see cref="Rope"/> after a transpose.
+    /// </summary>
+    public string RotaryEmbedding(string x, int heads, int headDim, (string Cos, string Sin) caches)
+    {
+        // Position id input of shape [1] is the offset of position 0: every sequence starts at 0 (no KV cache here).
+        string rotated = G.MicrosoftNode(
+            "RotaryEmbedding",
+            [Reshape(x, 0, 0, heads * headDim), G.ConstInt64([0], 1), caches.Cos, caches.Sin],
+            Attr("interleaved", 0L),
+            Attr("num_heads", (long)heads));
+        return Transpose(Reshape(rotated, 0, 0, heads, headDim), 0, 2, 1, 3);
+    }
+
+    private string RopeAngles(string positionsFloat, int headDim, float theta)
+    {
         int half = headDim / 2;
         var inverseFrequencies = new float[half];
         for (int i = 0; i < half; i++)
@@ -91,9 +123,7 @@ internal sealed class GemmaGraphOps
             inverseFrequencies[i] = 1f / MathF.Pow(theta, 2 * i / (float)headDim);
         }
 
-        string freqs = Op("Mul", Unsqueeze(positionsFloat, 1), G.ConstFloats("inv_freq", inverseFrequencies, half));
-        string angles = Op("Concat", [freqs, freqs], Attr("axis", -1L));
-        return (Op("Cos", angles), Op("Sin", angles));
+        return Op("Mul", Unsqueeze(positionsFloat, 1), G.ConstFloats("inv_freq", inverseFrequencies, half));
     }
 
     public string Rope(string x, (string Cos, string Sin) rope)

@@ -13,6 +13,7 @@ internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto _graph;
     private readonly Dictionary<string, int> _nameCounts = new(StringComparer.Ordinal);
+    private bool _usesMicrosoftDomain;
 
     public OnnxGraphBuilder(string graphName) => _graph = new GraphProto { Name = graphName };
 
@@ -54,6 +55,18 @@ internal sealed class OnnxGraphBuilder
         return outputs;
     }
 
+    /// <summary>
+    /// Adds a single-output ONNX Runtime contrib node (domain <c>com.microsoft</c>, which <see cref="Build"/> then imports)
+    /// and returns its output name.
+    /// </summary>
+    public string MicrosoftNode(string opType, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        string output = Node(opType, inputs, attributes);
+        _graph.Node[^1].Domain = "com.microsoft";
+        _usesMicrosoftDomain = true;
+        return output;
+    }
+
     /// <summary>Adds a node whose outputs have fixed names (graph outputs, for instance).</summary>
     public OnnxGraphBuilder NodeNamed(string opType, IEnumerable<string> inputs, IEnumerable<string> outputs, AttributeProto[] attributes, string? nodeName = null)
     {
@@ -90,6 +103,10 @@ internal sealed class OnnxGraphBuilder
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = opsetVersion });
+        if (_usesMicrosoftDomain)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+        }
         return model;
     }
 
