@@ -74,6 +74,47 @@ internal sealed class IndexInput : IDisposable
     public IAsyncEnumerable<(long Line, IndexRecord Record)> ReadAsync(CancellationToken cancellationToken) =>
         ReadAsync(_spool, warnings: null, cancellationToken);
 
+    /// <summary>
+    /// Tokenizes every record as the store will embed it (document prompt, its title or none), so that a text the model
+    /// refuses (a token that is not text) stops the run before anything is written, named by its line.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A record's text or title can't be embedded; the message names the line.</exception>
+    public async Task CheckEmbeddableAsync(EmbeddingGemmaGenerator generator, CancellationToken cancellationToken)
+    {
+        const int Batch = 256;
+        var lines = new List<long>(Batch);
+        var texts = new List<string>(Batch);
+        var titles = new List<string?>(Batch);
+        await foreach ((long line, IndexRecord record) in ReadAsync(cancellationToken))
+        {
+            lines.Add(line);
+            texts.Add(record.Text);
+            titles.Add(record.Title);
+            if (lines.Count == Batch)
+            {
+                Check();
+            }
+        }
+
+        Check();
+
+        void Check()
+        {
+            try
+            {
+                _ = generator.Tokenize(texts, EmbeddingGemmaGenerationOptions.ForDocuments(titles));
+            }
+            catch (EmbeddingGemmaInputException ex) when (ex.InputIndex < lines.Count)
+            {
+                throw new InvalidDataException($"line {lines[ex.InputIndex]}: the text with its title {ex.Reason}", ex);
+            }
+
+            lines.Clear();
+            texts.Clear();
+            titles.Clear();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _spool.Dispose();
 

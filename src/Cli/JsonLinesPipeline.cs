@@ -48,7 +48,17 @@ internal static class JsonLinesPipeline
         foreach (IGrouping<PromptChoice, int> group in Enumerable.Range(0, chunk.Count).GroupBy(i => chunk[i].Choice))
         {
             int[] positions = group.ToArray();
-            IReadOnlyList<string> lines = await process(group.Key, Array.ConvertAll(positions, p => chunk[p].Line), cancellationToken);
+            IReadOnlyList<string> lines;
+            try
+            {
+                lines = await process(group.Key, Array.ConvertAll(positions, p => chunk[p].Line), cancellationToken);
+            }
+            catch (EmbeddingGemmaInputException ex) when (ex.InputIndex < positions.Length)
+            {
+                // The engine names the input by its place in the call; the user knows it by its line.
+                throw new InvalidDataException($"line {chunk[positions[ex.InputIndex]].Line.Line}: the text {ex.Reason}", ex);
+            }
+
             for (int i = 0; i < positions.Length; i++)
             {
                 results[positions[i]] = lines[i];

@@ -90,6 +90,7 @@ internal static class StoreCommands
             {
                 Variant = variant, MaxBatchSize = parse.GetValue(batchSizeOption), Dimensions = dimensions,
             });
+            await input.CheckEmbeddableAsync(generator, cancellationToken);
             StoreSchema schema = existing
                 ?? new(dimensions ?? generator.EmbeddingDimensions, indexKind, variant, [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
             claim = schema;

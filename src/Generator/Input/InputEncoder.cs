@@ -115,9 +115,8 @@ internal sealed class InputEncoder
             bool truncated = fullCount > ids.Length;
             if (truncated && !_truncate)
             {
-                throw new ArgumentException(
-                    $"values[{i}] has {fullCount} tokens with its prompt, more than this model's limit of {MaxTokens}; " +
-                    "shorten or chunk it, or enable truncation.", "values");
+                throw new EmbeddingGemmaInputException(
+                    i, $"has {fullCount} tokens with its prompt, more than this model's limit of {MaxTokens}; shorten or chunk it, or enable truncation.");
             }
 
             ThrowIfNotEmbeddable(ids, i);
@@ -134,19 +133,19 @@ internal sealed class InputEncoder
         {
             if (id >= rows)
             {
-                throw new ArgumentException(
-                    $"values[{index}] contains the token '{Tokenizer.Decode([id])}' (id {id}), which has no row in the model's " +
-                    $"{rows}-row embedding table (multimodal placeholders such as <image_soft_token> cannot be embedded as text).",
-                    "values");
+                throw new EmbeddingGemmaInputException(
+                    index,
+                    $"contains the token '{Tokenizer.Decode([id])}' (id {id}), which has no row in the model's " +
+                    $"{rows}-row embedding table (multimodal placeholders such as <image_soft_token> cannot be embedded as text).");
             }
 
             if (_mediaTokens.Count > 0 && _mediaTokens.TryGetValue(id, out string? key))
             {
-                throw new ArgumentException(
-                    $"values[{index}] contains the media token '{Tokenizer.Decode([id])}' (id {id}, tokenizer_config.json \"{key}\"), " +
+                throw new EmbeddingGemmaInputException(
+                    index,
+                    $"contains the media token '{Tokenizer.Decode([id])}' (id {id}, tokenizer_config.json \"{key}\"), " +
                     "which marks where an image, audio clip or video goes, not text; this library embeds text only. " +
-                    "Remove it from the input, or break it up (for example with a space after its first character) to embed it as plain characters.",
-                    "values");
+                    "Remove it from the input, or break it up (for example with a space after its first character) to embed it as plain characters.");
             }
         }
     }

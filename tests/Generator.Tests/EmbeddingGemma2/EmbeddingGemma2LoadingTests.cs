@@ -59,8 +59,8 @@ public sealed class EmbeddingGemma2LoadingTests(TinyEmbeddingGemma2Fixture fixtu
     {
         string[] values = ["plain text", $"look at this {token} picture"];
 
-        ArgumentException embed = await Assert.ThrowsAsync<ArgumentException>("values", () => Generator.GenerateAsync(values));
-        ArgumentException tokenize = Assert.Throws<ArgumentException>("values", () => Generator.Tokenize(values, EmbeddingGemmaGenerationOptions.ForQuery()));
+        ArgumentException embed = await Assert.ThrowsAsync<EmbeddingGemmaInputException>("values", () => Generator.GenerateAsync(values));
+        ArgumentException tokenize = Assert.Throws<EmbeddingGemmaInputException>("values", () => Generator.Tokenize(values, EmbeddingGemmaGenerationOptions.ForQuery()));
 
         foreach (ArgumentException ex in new[] { embed, tokenize })
         {
@@ -93,7 +93,7 @@ public sealed class EmbeddingGemma2LoadingTests(TinyEmbeddingGemma2Fixture fixtu
         using var generator = new EmbeddingGemmaGenerator(copy.Path);
 
         Assert.Single(await generator.GenerateAsync(["<|image|> and <|video|>"]));
-        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>("values", () => generator.GenerateAsync(["an <unused7> here"]));
+        ArgumentException ex = await Assert.ThrowsAsync<EmbeddingGemmaInputException>("values", () => generator.GenerateAsync(["an <unused7> here"]));
         Assert.Contains("'<unused7>'", ex.Message);
         Assert.Contains("audio_token", ex.Message);
     }
@@ -107,7 +107,7 @@ public sealed class EmbeddingGemma2LoadingTests(TinyEmbeddingGemma2Fixture fixtu
 
         Assert.Single(await v1.GenerateAsync(["<start_of_image> and <end_of_image>"]));
         Assert.Contains(255999, v1.Tokenize(["<start_of_image>"])[0]);
-        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>("values", () => v1.GenerateAsync(["see <image_soft_token> here"]));
+        ArgumentException ex = await Assert.ThrowsAsync<EmbeddingGemmaInputException>("values", () => v1.GenerateAsync(["see <image_soft_token> here"]));
         Assert.Contains("262144", ex.Message);
     }
 }

@@ -158,6 +158,35 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
         Assert.Contains("has id -7", stderr);
     }
 
+    [Theory]
+    [InlineData("embed")]
+    [InlineData("tokenize")]
+    [InlineData("index")]
+    public async Task A_text_the_model_cannot_embed_names_its_line_and_nothing_is_written(string command)
+    {
+        // More lines than one store batch, so a refusal found while embedding would come after records were committed.
+        var input = new StringBuilder();
+        for (int i = 1; i <= 300; i++)
+        {
+            input.Append(Line(new { id = $"r{i}", text = i == 290 ? "see <image_soft_token> here" : $"record {i}" }));
+        }
+
+        string output = Path.Combine(_folder.Path, "out.jsonl");
+        (int code, string stdout, string stderr) = await RunAsync(command, input.ToString(), output);
+
+        AssertOneLineError(code, stderr, "line 290: the text");
+        Assert.Contains("<image_soft_token>", stderr);
+        Assert.DoesNotContain("values[", stderr);
+        Assert.Equal("", stdout);
+        Assert.False(File.Exists(output));
+        if (File.Exists(Store))
+        {
+            // index may have opened the store, but it must have written no collection and no record.
+            (int deleteCode, _, string deleteStderr) = await CliProcess.RunAsync(["delete", "--store", Store, "--id", "r1"]);
+            AssertOneLineError(deleteCode, deleteStderr, "does not exist");
+        }
+    }
+
     private async Task<string[]> RunLinesAsync(string command, string input)
     {
         (int code, string stdout, string stderr) = await RunAsync(command, input);

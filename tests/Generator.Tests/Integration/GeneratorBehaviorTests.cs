@@ -114,7 +114,7 @@ public sealed class GeneratorBehaviorTests(TinyModelFixture fixture) : IClassFix
             () => Generator.GenerateAsync(["x"], new EmbeddingGenerationOptions { Dimensions = Generator.EmbeddingDimensions + 1 }));
         Assert.Contains($"1..{Generator.EmbeddingDimensions}", tooWide.Message);
 
-        ArgumentException image = await Assert.ThrowsAsync<ArgumentException>("values", () => Generator.GenerateAsync(["see <image_soft_token> here"]));
+        ArgumentException image = await Assert.ThrowsAsync<EmbeddingGemmaInputException>("values", () => Generator.GenerateAsync(["see <image_soft_token> here"]));
         Assert.Contains("262144", image.Message);
     }
 
@@ -145,7 +145,7 @@ public sealed class GeneratorBehaviorTests(TinyModelFixture fixture) : IClassFix
         using var strict = new EmbeddingGemmaGenerator(fixture.ModelDirectory, new EmbeddingGemmaGeneratorOptions { TruncateInputs = false, MaxTokens = 16 });
         string text = string.Concat(Enumerable.Repeat("word ", 40));
 
-        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>("values", () => strict.GenerateAsync(["short", text]));
+        ArgumentException ex = await Assert.ThrowsAsync<EmbeddingGemmaInputException>("values", () => strict.GenerateAsync(["short", text]));
 
         Assert.Contains("values[1]", ex.Message);
         Assert.Contains("16", ex.Message);
