@@ -44,10 +44,16 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     private readonly int _maxBatchTokens;
     private int _disposed;
 
-    /// <summary>Loads an EmbeddingGemma folder in the onnx-community layout.</summary>
+    /// <summary>
+    /// Loads an EmbeddingGemma folder in the onnx-community layout: EmbeddingGemma 300m
+    /// (<c>onnx-community/embeddinggemma-300m-ONNX</c>) or the text model of EmbeddingGemma 2
+    /// (<c>onnx-community/embeddinggemma-2-ONNX</c>). The folder says which: <c>config.json</c>'s <c>model_type</c> and
+    /// sizes (under <c>text_config</c> for EmbeddingGemma 2), its prompts, its token limit and its tokenizer.
+    /// </summary>
     /// <param name="modelDirectory">
     /// The folder: <c>onnx/model.onnx</c> (+ <c>model.onnx_data</c>), <c>tokenizer.json</c> and/or <c>tokenizer.model</c>,
-    /// <c>config.json</c>, and optionally <c>config_sentence_transformers.json</c> (prompts) and <c>sentence_bert_config.json</c>.
+    /// <c>config.json</c>, and optionally <c>config_sentence_transformers.json</c> (prompts), <c>sentence_bert_config.json</c>
+    /// (token limit) and <c>tokenizer_config.json</c>. EmbeddingGemma 2's image and audio encoder graphs are not needed.
     /// </param>
     /// <param name="options">Load and run settings; null for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="modelDirectory"/> is null.</exception>
@@ -70,7 +76,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
 
         using (SessionOptions sessionOptions = CreateSessionOptions(options))
         {
-            _session = OnnxEmbeddingSession.Open(graphPath, sessionOptions);
+            _session = OnnxEmbeddingSession.Open(graphPath, sessionOptions, _encoder.Configuration.HiddenSize);
         }
 
         ModelIdentity identity;
@@ -100,10 +106,13 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <summary>Gets the model id reported on every embedding.</summary>
     public string ModelId { get; }
 
-    /// <summary>Gets the model's full embedding width (768 for EmbeddingGemma).</summary>
+    /// <summary>Gets the model's full embedding width, read from the graph.</summary>
     public int EmbeddingDimensions { get; }
 
-    /// <summary>Gets the most tokens an input keeps, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> included (2,048 for EmbeddingGemma).</summary>
+    /// <summary>
+    /// Gets the most tokens an input keeps, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> included: the model folder's limit
+    /// (<c>sentence_bert_config.json</c>'s <c>max_seq_length</c>), or a smaller <see cref="EmbeddingGemmaGeneratorOptions.MaxTokens"/>.
+    /// </summary>
     public int MaxTokens => _encoder.MaxTokens;
 
     /// <summary>Gets the model's tokenizer, for counting tokens and chunking text.</summary>
@@ -126,7 +135,10 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// no longer strips it), framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c> and truncated to <see cref="MaxTokens"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
-    /// <exception cref="ArgumentException">The options name an unknown prompt, or an input is too long and truncation is off.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options name an unknown prompt, or an input is too long and truncation is off, or an input holds a token the
+    /// model cannot embed as text (see <see cref="GenerateAsync"/>).
+    /// </exception>
     public IReadOnlyList<int[]> Tokenize(IEnumerable<string> values, EmbeddingGenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -139,7 +151,9 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <exception cref="ArgumentException">
     /// The options name an unknown prompt, both a prompt and a prompt name, titles that do not match the inputs, or
     /// dimensions above the model's width; or an input is too long and truncation is off; or an input holds a token the
-    /// model cannot embed (<c>&lt;image_soft_token&gt;</c>).
+    /// model cannot embed as text: one with no row in its embedding table (<c>&lt;image_soft_token&gt;</c>), or, for a
+    /// multimodal model such as EmbeddingGemma 2, a media token its <c>tokenizer_config.json</c> names
+    /// (<c>&lt;|image|&gt;</c>, <c>&lt;|audio&gt;</c>, ...).
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
@@ -162,7 +176,8 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// </summary>
     /// <remarks>
     /// The metadata's <see cref="EmbeddingGeneratorMetadata.DefaultModelId"/> is the content identity of the loaded
-    /// model, <c>{model_type}@sha256:{64 hex}</c> (for EmbeddingGemma, <c>gemma3_text@sha256:...</c>): the lower-case
+    /// model, <c>{model_type}@sha256:{64 hex}</c> (<c>gemma3_text@sha256:...</c> for EmbeddingGemma 300m,
+    /// <c>embedding_gemma2@sha256:...</c> for EmbeddingGemma 2): the lower-case
     /// SHA-256 of a manifest of the variant name and the name, size and SHA-256 of every file that shapes the vectors
     /// (the graph and its external data, <c>config.json</c>, <c>sentence_bert_config.json</c>,
     /// <c>config_sentence_transformers.json</c>, <c>tokenizer.json</c>, <c>tokenizer.model</c>,

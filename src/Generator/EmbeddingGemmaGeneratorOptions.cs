@@ -22,7 +22,8 @@ public sealed class EmbeddingGemmaGeneratorOptions
 
     /// <summary>
     /// Gets or sets the most tokens an input may have, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> included; by default the
-    /// model's limit (2,048 for EmbeddingGemma). It cannot exceed the model's limit.
+    /// model's limit, which its folder states (<c>sentence_bert_config.json</c>'s <c>max_seq_length</c>). It cannot
+    /// exceed the model's limit.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 2.</exception>
     public int? MaxTokens
@@ -53,6 +54,12 @@ public sealed class EmbeddingGemmaGeneratorOptions
     /// Gets or sets the most padded tokens (rows × longest row) in one ONNX run; the default is 1,024, which keeps a run's
     /// activations cache-sized on CPU. An input longer than this still runs, alone.
     /// </summary>
+    /// <remarks>
+    /// Rows longer than EmbeddingGemma 300m's context count more than their length: rows × longest² divided by that
+    /// context, because attention memory grows with the square of the length. So inputs near EmbeddingGemma 2's longer
+    /// limit share a run only under a budget that covers the square of their length, and a budget raised for short
+    /// inputs does not put many long ones in one run.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int MaxBatchTokens
     {

@@ -16,12 +16,15 @@ internal sealed class InputEncoder
     private readonly ModelConfiguration _configuration;
     private readonly string? _defaultPromptName;
     private readonly bool _truncate;
+    private readonly Dictionary<int, string> _mediaTokens;
 
-    private InputEncoder(GemmaTokenizer tokenizer, PromptCatalog prompts, ModelConfiguration configuration, EmbeddingGemmaGeneratorOptions options)
+    private InputEncoder(
+        GemmaTokenizer tokenizer, PromptCatalog prompts, ModelConfiguration configuration, Dictionary<int, string> mediaTokens, EmbeddingGemmaGeneratorOptions options)
     {
         Tokenizer = tokenizer;
         Prompts = prompts;
         _configuration = configuration;
+        _mediaTokens = mediaTokens;
         _truncate = options.TruncateInputs;
         MaxTokens = Math.Min(options.MaxTokens ?? configuration.MaxSequenceLength, configuration.MaxSequenceLength);
         _defaultPromptName = options.DefaultPromptName ?? prompts.DefaultPromptName;
@@ -55,8 +58,39 @@ internal sealed class InputEncoder
             throw new DirectoryNotFoundException($"The EmbeddingGemma model folder '{modelDirectory}' does not exist.");
         }
 
+        GemmaTokenizer tokenizer = GemmaTokenizer.FromDirectory(modelDirectory);
+        ModelConfiguration configuration = ModelConfiguration.Load(modelDirectory);
         return new InputEncoder(
-            GemmaTokenizer.FromDirectory(modelDirectory), PromptCatalog.Load(modelDirectory), ModelConfiguration.Load(modelDirectory), options);
+            tokenizer, PromptCatalog.Load(modelDirectory), configuration, MediaTokenIds(modelDirectory, configuration, tokenizer), options);
+    }
+
+    /// <summary>
+    /// The ids of the media tokens that <c>tokenizer_config.json</c> names, for a multimodal model only: its processor
+    /// puts them where images, audio and video go (EmbeddingGemma 2's graph fills its placeholders with media features),
+    /// so in text they are not text. A text model (EmbeddingGemma 300m) embeds them as the vocabulary entries they are there.
+    /// </summary>
+    private static Dictionary<int, string> MediaTokenIds(string modelDirectory, ModelConfiguration configuration, GemmaTokenizer tokenizer)
+    {
+        var ids = new Dictionary<int, string>();
+        string path = Path.Combine(modelDirectory, "tokenizer_config.json");
+        if (!configuration.IsMultimodal || !File.Exists(path))
+        {
+            return ids;
+        }
+
+        var single = new List<int>(2);
+        foreach ((string key, string content) in TokenizerConfig.Load(path).MediaTokens)
+        {
+            // A token the vocabulary holds whole (an added token): text reaches its id only by spelling it out.
+            single.Clear();
+            tokenizer.AppendTextIds(content, single);
+            if (single.Count == 1 && tokenizer.Decode(single) == content)
+            {
+                _ = ids.TryAdd(single[0], key);
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>Encodes the inputs of one call.</summary>
@@ -94,11 +128,7 @@ internal sealed class InputEncoder
 
     private void ThrowIfNotEmbeddable(int[] ids, int index)
     {
-        if (_configuration.VocabularySize is not int rows)
-        {
-            return;
-        }
-
+        int rows = _configuration.VocabularySize ?? int.MaxValue;
         foreach (int id in ids)
         {
             if (id >= rows)
@@ -106,6 +136,15 @@ internal sealed class InputEncoder
                 throw new ArgumentException(
                     $"values[{index}] contains the token '{Tokenizer.Decode([id])}' (id {id}), which has no row in the model's " +
                     $"{rows}-row embedding table (multimodal placeholders such as <image_soft_token> cannot be embedded as text).",
+                    "values");
+            }
+
+            if (_mediaTokens.Count > 0 && _mediaTokens.TryGetValue(id, out string? key))
+            {
+                throw new ArgumentException(
+                    $"values[{index}] contains the media token '{Tokenizer.Decode([id])}' (id {id}, tokenizer_config.json \"{key}\"), " +
+                    "which marks where an image, audio clip or video goes, not text; this library embeds text only. " +
+                    "Remove it from the input, or break it up (for example with a space after its first character) to embed it as plain characters.",
                     "values");
             }
         }

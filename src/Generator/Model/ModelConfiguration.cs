@@ -4,10 +4,21 @@ namespace SkEmbeddingGemma.Model;
 
 /// <summary>
 /// What a model folder's JSON files say about the text side: the sequence limit (as sentence-transformers computes
-/// it), lower-casing, and the size of the embedding table.
+/// it), lower-casing, the size of the embedding table, and the model type. A multimodal model (EmbeddingGemma 2,
+/// <c>embedding_gemma2</c>) nests its text model's settings under <c>config.json</c>'s <c>text_config</c>; a text
+/// model (EmbeddingGemma 300m, <c>gemma3_text</c>) keeps them at the top level.
 /// </summary>
 internal sealed record ModelConfiguration(int MaxSequenceLength, bool DoLowerCase, int? VocabularySize, string? ModelType)
 {
+    /// <summary>Gets the text model's hidden size (<c>hidden_size</c>), the width of the media feature rows it accepts; null when unstated.</summary>
+    public int? HiddenSize { get; init; }
+
+    /// <summary>
+    /// Gets whether <c>config.json</c> nests a <c>text_config</c>: the text model is part of a multimodal model, so the
+    /// media tokens its tokenizer config names (<c>image_token</c>, <c>boi_token</c>, ...) mark media, not text.
+    /// </summary>
+    public bool IsMultimodal { get; init; }
+
     /// <summary>EmbeddingGemma's context when a folder states none.</summary>
     public const int DefaultMaxSequenceLength = 2048;
 
@@ -23,9 +34,9 @@ internal sealed record ModelConfiguration(int MaxSequenceLength, bool DoLowerCas
         using JsonDocument? sentenceBert = ReadJson(modelDirectory, "sentence_bert_config.json");
         using JsonDocument? tokenizerConfig = ReadJson(modelDirectory, "tokenizer_config.json");
 
-        JsonElement? textConfig = config is null ? null
-            : config.RootElement.TryGetProperty("text_config", out JsonElement nested) && nested.ValueKind == JsonValueKind.Object ? nested
-            : config.RootElement;
+        bool multimodal = config is not null && config.RootElement.ValueKind == JsonValueKind.Object
+            && config.RootElement.TryGetProperty("text_config", out JsonElement nested) && nested.ValueKind == JsonValueKind.Object;
+        JsonElement? textConfig = config is null ? null : multimodal ? config.RootElement.GetProperty("text_config") : config.RootElement;
 
         int? maxSequenceLength = GetInt(sentenceBert?.RootElement, "max_seq_length", modelDirectory, "sentence_bert_config.json");
         if (maxSequenceLength is null)
@@ -44,15 +55,24 @@ internal sealed record ModelConfiguration(int MaxSequenceLength, bool DoLowerCas
         bool doLowerCase = sentenceBert is not null &&
             sentenceBert.RootElement.TryGetProperty("do_lower_case", out JsonElement lower) && lower.ValueKind == JsonValueKind.True;
 
-        string? modelType = textConfig is { } t && t.TryGetProperty("model_type", out JsonElement type) && type.ValueKind == JsonValueKind.String
-            ? type.GetString() : null;
+        // The model's own type names the family (embedding_gemma2), not its text part's (embedding_gemma2_text).
+        string? modelType = GetString(config?.RootElement, "model_type") ?? GetString(textConfig, "model_type");
 
         return new ModelConfiguration(
             maxSequenceLength.Value,
             doLowerCase,
             GetInt(textConfig, "vocab_size", modelDirectory, "config.json"),
-            modelType);
+            modelType)
+        {
+            HiddenSize = GetInt(textConfig, "hidden_size", modelDirectory, "config.json"),
+            IsMultimodal = multimodal,
+        };
     }
+
+    private static string? GetString(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static JsonDocument? ReadJson(string directory, string fileName)
     {

@@ -5,7 +5,8 @@ namespace SkEmbeddingGemma.Model;
 
 /// <summary>
 /// The content identity of a loaded model: <c>{model_type}@sha256:{hex}</c>, where <c>{model_type}</c> is
-/// <c>config.json</c>'s (its <c>text_config</c>'s when nested), else <c>embeddinggemma</c>, and <c>{hex}</c> is the
+/// <c>config.json</c>'s (<c>gemma3_text</c> for EmbeddingGemma 300m, <c>embedding_gemma2</c> for EmbeddingGemma 2; its
+/// nested <c>text_config</c>'s when only that names one), else <c>embeddinggemma</c>, and <c>{hex}</c> is the
 /// lower-case SHA-256 of a manifest listing the variant name and, for every file the generator reads, its name, size
 /// and SHA-256: the graph and its external data (<c>{variant}.onnx_data</c>, <c>{variant}.onnx_data_*</c>),
 /// <c>config.json</c>, <c>sentence_bert_config.json</c>, <c>config_sentence_transformers.json</c> (prompts),

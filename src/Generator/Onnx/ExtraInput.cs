@@ -12,7 +12,10 @@ internal enum ExtraInputKind
     /// <summary><c>token_type_ids</c>: zeros.</summary>
     Zeros,
 
-    /// <summary>A float feature input of another modality (image, video, audio): an empty tensor.</summary>
+    /// <summary>
+    /// A float feature input of another modality (EmbeddingGemma 2's <c>image_features</c>, <c>video_features</c>,
+    /// <c>audio_features</c>, one row per media placeholder token): an empty tensor, no rows of the hidden width.
+    /// </summary>
     EmptyFeatures,
 }
 
@@ -20,8 +23,15 @@ internal enum ExtraInputKind
 internal sealed record ExtraInput(string Name, ExtraInputKind Kind, long[] EmptyShape)
 {
     /// <summary>Decides how to fill an input, or refuses a graph that needs something text cannot give.</summary>
-    /// <exception cref="InvalidDataException">The input is of no known kind.</exception>
-    public static ExtraInput Describe(string name, NodeMetadata metadata, string modelPath)
+    /// <param name="name">The input's name.</param>
+    /// <param name="metadata">The input's type and shape.</param>
+    /// <param name="modelPath">The graph, for messages.</param>
+    /// <param name="featureWidth">
+    /// The width of a media feature row when the graph leaves it symbolic: the text model's hidden size from
+    /// <c>config.json</c>, or null when the folder states none.
+    /// </param>
+    /// <exception cref="InvalidDataException">The input is of no known kind, or its row width is unknown.</exception>
+    public static ExtraInput Describe(string name, NodeMetadata metadata, string modelPath, int? featureWidth)
     {
         if (metadata.ElementDataType == TensorElementType.Int64 && metadata.Dimensions.Length == 2)
         {
@@ -36,11 +46,19 @@ internal sealed record ExtraInput(string Name, ExtraInputKind Kind, long[] Empty
             }
         }
 
-        // Modality features such as EmbeddingGemma 2's image_features [n, 512]: text-only calls pass n = 0.
-        if (metadata.ElementDataType == TensorElementType.Float && metadata.Dimensions.Length >= 1 &&
-            metadata.Dimensions.Any(d => d < 0))
+        // Modality features such as EmbeddingGemma 2's image_features [num_image_tokens, hidden]: text has no media
+        // placeholders, so it passes no rows. The rows keep their width, which the graph's merge of features into the
+        // token embeddings checks: from the shape when fixed, else the text model's hidden size.
+        int[] dimensions = metadata.Dimensions;
+        if (metadata.ElementDataType == TensorElementType.Float && dimensions.Length >= 2 && dimensions[..^1].Any(d => d < 0))
         {
-            return new ExtraInput(name, ExtraInputKind.EmptyFeatures, metadata.Dimensions.Select(d => d < 0 ? 0L : d).ToArray());
+            long width = dimensions[^1] > 0 ? dimensions[^1]
+                : featureWidth is > 0 ? featureWidth.Value
+                : throw new InvalidDataException(
+                    $"'{modelPath}': input '{name}' takes media feature rows of a symbolic width, and config.json states no " +
+                    "hidden_size (in text_config) to give the empty rows of text-only input that width.");
+            long[] shape = [.. dimensions[..^1].Select(d => d < 0 ? 0L : d), width];
+            return new ExtraInput(name, ExtraInputKind.EmptyFeatures, shape);
         }
 
         throw new InvalidDataException(

@@ -27,9 +27,12 @@ internal sealed class GraphContract
     public int? EmbeddingDimensions { get; }
 
     /// <summary>Checks that a session is an EmbeddingGemma export and describes how to feed it.</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="modelPath">The graph, for messages.</param>
+    /// <param name="featureWidth">The text model's hidden size, for media feature inputs of symbolic width; null when unknown.</param>
     /// <exception cref="InvalidDataException">The graph lacks an input or output, or one has the wrong type.</exception>
     /// <exception cref="NotSupportedException">The graph computes in float16.</exception>
-    public static GraphContract Read(InferenceSession session, string modelPath)
+    public static GraphContract Read(InferenceSession session, string modelPath, int? featureWidth)
     {
         IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
         IReadOnlyDictionary<string, NodeMetadata> outputs = session.OutputMetadata;
@@ -60,7 +63,7 @@ internal sealed class GraphContract
         {
             if (name is not (InputIds or AttentionMask))
             {
-                extras.Add(ExtraInput.Describe(name, metadata, modelPath));
+                extras.Add(ExtraInput.Describe(name, metadata, modelPath, featureWidth));
             }
         }
 

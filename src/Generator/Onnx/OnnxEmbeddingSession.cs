@@ -16,11 +16,11 @@ internal sealed class OnnxEmbeddingSession : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
 
-    private OnnxEmbeddingSession(InferenceSession session, string modelPath)
+    private OnnxEmbeddingSession(InferenceSession session, string modelPath, int? featureWidth)
     {
         _session = session;
         ModelPath = modelPath;
-        Contract = GraphContract.Read(session, modelPath);
+        Contract = GraphContract.Read(session, modelPath, featureWidth);
         _inputNames = [GraphContract.InputIds, GraphContract.AttentionMask, .. Contract.ExtraInputs.Select(e => e.Name)];
     }
 
@@ -34,9 +34,12 @@ internal sealed class OnnxEmbeddingSession : IDisposable
     public InferenceSession Session => _session;
 
     /// <summary>Opens and validates a graph.</summary>
+    /// <param name="modelPath">The graph file.</param>
+    /// <param name="options">The session options.</param>
+    /// <param name="featureWidth">The text model's hidden size, for media feature inputs of symbolic width; null when unknown.</param>
     /// <exception cref="InvalidDataException">The file is not a loadable ONNX graph, or not an EmbeddingGemma export.</exception>
     /// <exception cref="NotSupportedException">The graph is float16.</exception>
-    public static OnnxEmbeddingSession Open(string modelPath, SessionOptions options)
+    public static OnnxEmbeddingSession Open(string modelPath, SessionOptions options, int? featureWidth = null)
     {
         InferenceSession session;
         try
@@ -53,7 +56,7 @@ internal sealed class OnnxEmbeddingSession : IDisposable
 
         try
         {
-            return new OnnxEmbeddingSession(session, modelPath);
+            return new OnnxEmbeddingSession(session, modelPath, featureWidth);
         }
         catch
         {

@@ -2,11 +2,23 @@ using System.Text.Json;
 
 namespace SkEmbeddingGemma.Tokenization;
 
-/// <summary>What <see cref="GemmaTokenizer"/> uses from a <c>tokenizer_config.json</c>.</summary>
+/// <summary>What the library uses from a <c>tokenizer_config.json</c>.</summary>
 /// <param name="Framing">The framing from <c>add_bos_token</c>/<c>add_eos_token</c>, or <see langword="null"/> when neither is set.</param>
 /// <param name="AddedTokens">The <c>added_tokens_decoder</c> entries, which a <c>tokenizer.model</c> cannot carry.</param>
-internal sealed record TokenizerConfig(TokenFraming? Framing, IReadOnlyList<AddedTokenSpec> AddedTokens)
+/// <param name="MediaTokens">
+/// The media tokens the file names, by key (<see cref="MediaTokenKeys"/>), from the top level or from
+/// <c>extra_special_tokens</c>, in key order: the placeholders and delimiters a multimodal processor puts where media go.
+/// </param>
+internal sealed record TokenizerConfig(TokenFraming? Framing, IReadOnlyList<AddedTokenSpec> AddedTokens, IReadOnlyList<KeyValuePair<string, string>> MediaTokens)
 {
+    /// <summary>
+    /// The keys under which Gemma processors name their media tokens (Gemma 3: <c>image_token</c>, <c>boi_token</c>,
+    /// <c>eoi_token</c>; Gemma 4 and EmbeddingGemma 2 add audio and video), the keys transformers.js's Gemma 4 and
+    /// EmbeddingGemma 2 processors read.
+    /// </summary>
+    public static readonly IReadOnlyList<string> MediaTokenKeys =
+        ["image_token", "boi_token", "eoi_token", "video_token", "audio_token", "boa_token", "eoa_token"];
+
     public static TokenizerConfig Load(string path)
     {
         try
@@ -39,12 +51,44 @@ internal sealed record TokenizerConfig(TokenFraming? Framing, IReadOnlyList<Adde
                 }
             }
 
-            return new TokenizerConfig(framing, added);
+            return new TokenizerConfig(framing, added, ReadMediaTokens(root, path));
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex);
         }
+    }
+
+    private static List<KeyValuePair<string, string>> ReadMediaTokens(JsonElement root, string path)
+    {
+        var tokens = new List<KeyValuePair<string, string>>();
+        JsonElement? extra = root.TryGetProperty("extra_special_tokens", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? e : null;
+        foreach (string key in MediaTokenKeys)
+        {
+            // transformers writes a token as its text, or as a serialized AddedToken {"content": ...}.
+            string? content = TokenText(root, key, path) ?? (extra is { } x ? TokenText(x, key, path) : null);
+            if (!string.IsNullOrEmpty(content))
+            {
+                tokens.Add(new(key, content));
+            }
+        }
+
+        return tokens;
+    }
+
+    private static string? TokenText(JsonElement parent, string key, string path)
+    {
+        if (!parent.TryGetProperty(key, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Object when value.TryGetProperty("content", out JsonElement content) && content.ValueKind == JsonValueKind.String => content.GetString(),
+            _ => throw new InvalidDataException($"{path}: \"{key}\" must be a token text or an object with a string \"content\", not {value.ValueKind}."),
+        };
     }
 
     private static bool? GetBool(JsonElement root, string name, string path)

@@ -2,7 +2,7 @@
 // Usage: node embed.mjs <model folder> <input.json> <output.json>
 // input.json: { "maxTokens": 2048, "dimensions": [64, 32], "items": [{ "prompt": "...", "text": [UTF-16 code units] }] }
 // output.json: [{ "ids": [...], "embeddings": { "64": [...], "32": [...] } }] — one entry per item, each run alone (no padding).
-import { env, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { env, AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,7 +13,12 @@ env.allowLocalModels = true;
 env.localModelPath = path.dirname(directory) + path.sep;
 const name = path.basename(directory);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
-const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32' });
+// A multimodal model (EmbeddingGemma 2) embeds text without its media encoders, as EmbeddingGemma2Model documents:
+// without vision/audio configs no encoder graph is loaded, and the text graph gets empty media features.
+const config = await AutoConfig.from_pretrained(name, { local_files_only: true });
+const multimodal = Boolean(config.vision_config || config.audio_config);
+if (multimodal) config.vision_config = config.audio_config = null;
+const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32', ...(multimodal && { config }) });
 
 function normalize(v) {
   let sum = 0;
