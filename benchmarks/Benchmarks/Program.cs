@@ -1,6 +1,8 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
-//        [--batch-size N] [--batch-tokens N] [--stream N] [--session]
+//        [--batch-size N] [--batch-tokens N] [--stream N] [--session] [--v2] [--long N]
+// --v2: the full-size EmbeddingGemma 2 text folder instead of EmbeddingGemma 300m (transformers.js runs its text graph).
+// --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS.
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
 // --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
@@ -17,7 +19,8 @@ using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.TestSupport;
 
 int docs = 200, queries = 40, stream = 0;
-bool node = true, sessionOnly = false;
+bool node = true, sessionOnly = false, v2 = false;
+int longTokens = 0;
 string? model = null;
 int? threads = null;
 int batchSize = new EmbeddingGemmaGeneratorOptions().MaxBatchSize, batchTokens = new EmbeddingGemmaGeneratorOptions().MaxBatchTokens;
@@ -34,11 +37,13 @@ for (int i = 0; i < args.Length; i++)
         case "--batch-tokens": batchTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--session": sessionOnly = true; break;
+        case "--v2": v2 = true; break;
+        case "--long": longTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
 
-model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+model ??= v2 ? TestModels.EnsureFullEmbeddingGemma2Model() : TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
 if (sessionOnly)
 {
     SessionBenchmark.Run(model);
@@ -46,6 +51,12 @@ if (sessionOnly)
 }
 
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
+if (longTokens > 0)
+{
+    await LongInputBenchmark.RunAsync(model, options, longTokens);
+    return 0;
+}
+
 if (stream > 0)
 {
     await StreamBenchmark.RunAsync(model, options, stream);
@@ -126,7 +137,7 @@ if (node)
     {
         string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
         string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
-        await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, threads = peerThreads, texts = corpus }));
+        await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, threads = peerThreads, texts = corpus, maxLength = generator.MaxTokens, textOnly = HasMediaEncoders(model) }));
         await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
         using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
         double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
@@ -158,5 +169,12 @@ foreach (RawBatch batch in rawBatches)
 }
 
 return 0;
+
+// A multimodal (EmbeddingGemma 2) folder: transformers.js must be told to load its text graph alone.
+static bool HasMediaEncoders(string model)
+{
+    using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(model, "config.json")));
+    return config.RootElement.TryGetProperty("vision_config", out _) || config.RootElement.TryGetProperty("audio_config", out _);
+}
 
 static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ').First() + " " + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture;
