@@ -86,7 +86,8 @@ IReadOnlyList<int[]> ids = generator.Tokenize(corpus, documentOptions);
 long tokens = ids.Sum(x => (long)x.Length);
 var session = (InferenceSession)generator.GetService(typeof(InferenceSession))!;
 List<int[]> plan = BatchPlanner.Plan(ids.Select(x => x.Length).ToArray(), batchSize, batchTokens);
-var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray())).ToArray();
+IReadOnlyList<ExtraInput> extraInputs = RawBatch.ExtraInputs(session, model);
+var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray(), extraInputs)).ToArray();
 Report("corpus", $"{docs} documents, {tokens} tokens (mean {F((double)tokens / docs)}), {plan.Count} batches");
 
 _ = await generator.GenerateDocumentEmbeddingsAsync(corpus.Take(4));
@@ -113,7 +114,7 @@ Report("library overhead over the ceiling", $"{F((oursBest / rawBest - 1) * 100)
 
 // Single short query: the library call vs one raw run of the same ids.
 string query = "Which planet is known as the Red Planet?";
-var queryBatch = RawBatch.Create([generator.Tokenize([query], EmbeddingGemmaGenerationOptions.ForQuery())[0]]);
+var queryBatch = RawBatch.Create([generator.Tokenize([query], EmbeddingGemmaGenerationOptions.ForQuery())[0]], extraInputs);
 var oursLatency = new List<double>();
 var rawLatency = new List<double>();
 for (int i = 0; i < queries; i++)
