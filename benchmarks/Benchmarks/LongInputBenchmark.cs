@@ -10,7 +10,7 @@ namespace SkEmbeddingGemma.Benchmarks;
 /// </summary>
 internal static class LongInputBenchmark
 {
-    public static async Task RunAsync(string model, EmbeddingGemmaGeneratorOptions options, int tokens)
+    public static async Task RunAsync(string model, EmbeddingGemmaGeneratorOptions options, int tokens, bool node)
     {
         using var process = Process.GetCurrentProcess();
         var cut = new EmbeddingGemmaGeneratorOptions
@@ -49,5 +49,16 @@ internal static class LongInputBenchmark
             $"long input: 1 x {used} tokens in {seconds:F2} s ({used / seconds:F1} tokens/s; load {loadSeconds:F2} s; truncated {embedding.AdditionalProperties![EmbeddingGemmaGenerator.TruncatedPropertyName]})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"peak memory: {process.PeakWorkingSet64 / 1_000_000} MB (after load {afterLoad / 1_000_000} MB); model files {modelBytes / 1_000_000} MB; {(process.PeakWorkingSet64 - modelBytes) / 1_000_000} MB above"));
+
+        if (node)
+        {
+            // The peer with our thread count (its default is one core here, which would only show threads), the same
+            // prompted text cut at the same limit.
+            int? threads = Onnx.DefaultThreadCount.Resolve(options.IntraOpNumThreads);
+            NodePeer.Result peer = await NodePeer.RunAsync(model, generator.GetPrompt(EmbeddingGemmaPromptNames.Document), [text.ToString()], batchSize: 1, threads, tokens).ConfigureAwait(false);
+            float cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(peer.Embeddings[0], embedding.Vector.Span);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"transformers.js (intraOpNumThreads {threads}): 1 x {tokens} in {peer.Seconds:F2} s ({tokens / peer.Seconds:F1} tokens/s; load {peer.LoadSeconds:F2} s); node peak RSS {peer.PeakRssBytes / 1_000_000} MB; SkEmbeddingGemma / transformers.js {peer.Seconds / seconds:F2}x; cosine {cosine:F6}"));
+        }
     }
 }

@@ -2,14 +2,14 @@
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
 //        [--batch-size N] [--batch-tokens N] [--stream N] [--session] [--v2] [--long N]
 // --v2: the full-size EmbeddingGemma 2 text folder instead of EmbeddingGemma 300m (transformers.js runs its text graph).
-// --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS.
+// --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS, then transformers.js
+//           on the same text with our thread count (unless --no-node).
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
 // --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 using SkEmbeddingGemma;
@@ -53,7 +53,7 @@ if (sessionOnly)
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
 if (longTokens > 0)
 {
-    await LongInputBenchmark.RunAsync(model, options, longTokens);
+    await LongInputBenchmark.RunAsync(model, options, longTokens, node);
     return 0;
 }
 
@@ -136,19 +136,11 @@ if (node)
     // table shows how much of the difference is threads.
     foreach (int? peerThreads in new[] { null, ourThreads }.Distinct())
     {
-        string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
-        string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
-        await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, threads = peerThreads, texts = corpus, maxLength = generator.MaxTokens, textOnly = HasMediaEncoders(model) }));
-        await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
-        using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
-        double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
-        float minCosine = peer.RootElement.GetProperty("embeddings").EnumerateArray()
-            .Select((e, i) => TensorPrimitives.CosineSimilarity(e.EnumerateArray().Select(v => v.GetSingle()).ToArray(), ours![i].Vector.Span))
-            .Min();
+        NodePeer.Result peer = await NodePeer.RunAsync(model, generator.GetPrompt("document"), corpus, batchSize: 8, peerThreads, generator.MaxTokens);
+        float minCosine = peer.Embeddings.Select((e, i) => TensorPrimitives.CosineSimilarity(e, ours![i].Vector.Span)).Min();
         string label = peerThreads is int t ? $"transformers.js, intraOpNumThreads {t}" : "transformers.js, its default threads";
-        Report($"{label} (sorted batches of 8)", $"{F(docs / peerSeconds)} docs/s, {F(tokens / peerSeconds)} tokens/s ({F(peerSeconds, "F2")} s; load {F(peer.RootElement.GetProperty("loadSeconds").GetDouble(), "F2")} s)");
-        Report($"SkEmbeddingGemma / {label}", $"{F(peerSeconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
-        Directory.Delete(work, recursive: true);
+        Report($"{label} (sorted batches of 8)", $"{F(docs / peer.Seconds)} docs/s, {F(tokens / peer.Seconds)} tokens/s ({F(peer.Seconds, "F2")} s; load {F(peer.LoadSeconds, "F2")} s; node peak RSS {peer.PeakRssBytes / 1_000_000} MB)");
+        Report($"SkEmbeddingGemma / {label}", $"{F(peer.Seconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
     }
 }
 
@@ -170,12 +162,5 @@ foreach (RawBatch batch in rawBatches)
 }
 
 return 0;
-
-// A multimodal (EmbeddingGemma 2) folder: transformers.js must be told to load its text graph alone.
-static bool HasMediaEncoders(string model)
-{
-    using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(model, "config.json")));
-    return config.RootElement.TryGetProperty("vision_config", out _) || config.RootElement.TryGetProperty("audio_config", out _);
-}
 
 static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ').First() + " " + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture;

@@ -3,7 +3,8 @@
 // input.json: { "prompt": "...", "batchSize": 8, "threads": 2 (optional: ONNX Runtime's intra-op threads), "texts": [...],
 //               "maxLength": 2048 (optional: the model's token limit), "textOnly": true (optional: a multimodal
 //               EmbeddingGemma 2 folder run on its text graph alone, as its documentation says) }
-// output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] } (embeddings in input order)
+// output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] (in input order),
+//                "peakRssBytes": n (the node process's peak resident set) }
 import { env, AutoConfig, AutoTokenizer, AutoModel } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,4 +47,5 @@ for (let i = 0; i < order.length; i += request.batchSize) {
   });
 }
 const seconds = (performance.now() - start) / 1000;
-writeFileSync(output, JSON.stringify({ loadSeconds, seconds, tokens, embeddings }));
+const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+writeFileSync(output, JSON.stringify({ loadSeconds, seconds, tokens, embeddings, peakRssBytes }));
