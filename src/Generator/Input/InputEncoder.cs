@@ -9,7 +9,8 @@ namespace SkEmbeddingGemma.Input;
 /// <summary>
 /// Text to model input, as sentence-transformers does it: prompt + text (not stripped: sentence-transformers 6
 /// tokenizes it as is, as Hugging Face tokenizers do), lower-cased if the model says so, tokenized, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c>, truncated keeping
-/// <c>&lt;eos&gt;</c>. Needs no ONNX graph, so tokenizing is cheap. Thread-safe.
+/// <c>&lt;eos&gt;</c>; an input whose ids hold a token that is not text (no embedding row, or a media token of a
+/// multimodal model) is refused. Needs no ONNX graph, so tokenizing is cheap. Thread-safe.
 /// </summary>
 internal sealed class InputEncoder
 {
