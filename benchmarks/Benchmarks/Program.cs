@@ -1,13 +1,15 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
-//        [--batch-size N] [--batch-tokens N] [--stream N] [--session]
+//        [--batch-size N] [--batch-tokens N] [--stream N] [--session] [--v2] [--long N]
+// --v2: the full-size EmbeddingGemma 2 text folder instead of EmbeddingGemma 300m (transformers.js runs its text graph).
+// --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS, then transformers.js
+//           on the same text with our thread count (unless --no-node).
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
 // --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 using SkEmbeddingGemma;
@@ -17,7 +19,8 @@ using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.TestSupport;
 
 int docs = 200, queries = 40, stream = 0;
-bool node = true, sessionOnly = false;
+bool node = true, sessionOnly = false, v2 = false;
+int longTokens = 0;
 string? model = null;
 int? threads = null;
 int batchSize = new EmbeddingGemmaGeneratorOptions().MaxBatchSize, batchTokens = new EmbeddingGemmaGeneratorOptions().MaxBatchTokens;
@@ -34,11 +37,13 @@ for (int i = 0; i < args.Length; i++)
         case "--batch-tokens": batchTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--session": sessionOnly = true; break;
+        case "--v2": v2 = true; break;
+        case "--long": longTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
 
-model ??= TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
+model ??= v2 ? TestModels.EnsureFullEmbeddingGemma2Model() : TestModels.EnsureFullModel(GemmaTokenizerAssets.EmbeddingGemmaTokenizerDirectory);
 if (sessionOnly)
 {
     SessionBenchmark.Run(model);
@@ -46,6 +51,12 @@ if (sessionOnly)
 }
 
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
+if (longTokens > 0)
+{
+    await LongInputBenchmark.RunAsync(model, options, longTokens, node);
+    return 0;
+}
+
 if (stream > 0)
 {
     await StreamBenchmark.RunAsync(model, options, stream);
@@ -75,7 +86,8 @@ IReadOnlyList<int[]> ids = generator.Tokenize(corpus, documentOptions);
 long tokens = ids.Sum(x => (long)x.Length);
 var session = (InferenceSession)generator.GetService(typeof(InferenceSession))!;
 List<int[]> plan = BatchPlanner.Plan(ids.Select(x => x.Length).ToArray(), batchSize, batchTokens);
-var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray())).ToArray();
+IReadOnlyList<ExtraInput> extraInputs = RawBatch.ExtraInputs(session, model);
+var rawBatches = plan.Select(p => RawBatch.Create(p.Select(i => ids[i]).ToArray(), extraInputs)).ToArray();
 Report("corpus", $"{docs} documents, {tokens} tokens (mean {F((double)tokens / docs)}), {plan.Count} batches");
 
 _ = await generator.GenerateDocumentEmbeddingsAsync(corpus.Take(4));
@@ -102,7 +114,7 @@ Report("library overhead over the ceiling", $"{F((oursBest / rawBest - 1) * 100)
 
 // Single short query: the library call vs one raw run of the same ids.
 string query = "Which planet is known as the Red Planet?";
-var queryBatch = RawBatch.Create([generator.Tokenize([query], EmbeddingGemmaGenerationOptions.ForQuery())[0]]);
+var queryBatch = RawBatch.Create([generator.Tokenize([query], EmbeddingGemmaGenerationOptions.ForQuery())[0]], extraInputs);
 var oursLatency = new List<double>();
 var rawLatency = new List<double>();
 for (int i = 0; i < queries; i++)
@@ -124,19 +136,11 @@ if (node)
     // table shows how much of the difference is threads.
     foreach (int? peerThreads in new[] { null, ourThreads }.Distinct())
     {
-        string work = Directory.CreateTempSubdirectory("skeg-bench-").FullName;
-        string input = Path.Combine(work, "in.json"), output = Path.Combine(work, "out.json");
-        await File.WriteAllTextAsync(input, JsonSerializer.Serialize(new { prompt = generator.GetPrompt("document"), batchSize = 8, threads = peerThreads, texts = corpus }));
-        await NodeReference.RunScriptAsync("bench.mjs", Path.GetFullPath(model), input, output);
-        using JsonDocument peer = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
-        double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
-        float minCosine = peer.RootElement.GetProperty("embeddings").EnumerateArray()
-            .Select((e, i) => TensorPrimitives.CosineSimilarity(e.EnumerateArray().Select(v => v.GetSingle()).ToArray(), ours![i].Vector.Span))
-            .Min();
+        NodePeer.Result peer = await NodePeer.RunAsync(model, generator.GetPrompt("document"), corpus, batchSize: 8, peerThreads, generator.MaxTokens);
+        float minCosine = peer.Embeddings.Select((e, i) => TensorPrimitives.CosineSimilarity(e, ours![i].Vector.Span)).Min();
         string label = peerThreads is int t ? $"transformers.js, intraOpNumThreads {t}" : "transformers.js, its default threads";
-        Report($"{label} (sorted batches of 8)", $"{F(docs / peerSeconds)} docs/s, {F(tokens / peerSeconds)} tokens/s ({F(peerSeconds, "F2")} s; load {F(peer.RootElement.GetProperty("loadSeconds").GetDouble(), "F2")} s)");
-        Report($"SkEmbeddingGemma / {label}", $"{F(peerSeconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
-        Directory.Delete(work, recursive: true);
+        Report($"{label} (sorted batches of 8)", $"{F(docs / peer.Seconds)} docs/s, {F(tokens / peer.Seconds)} tokens/s ({F(peer.Seconds, "F2")} s; load {F(peer.LoadSeconds, "F2")} s; node peak RSS {peer.PeakRssBytes / 1_000_000} MB)");
+        Report($"SkEmbeddingGemma / {label}", $"{F(peer.Seconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
     }
 }
 

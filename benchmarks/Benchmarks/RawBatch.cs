@@ -1,17 +1,27 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SkEmbeddingGemma.Model;
+using SkEmbeddingGemma.Onnx;
 
 namespace SkEmbeddingGemma.Benchmarks;
 
-/// <summary>A pre-built padded batch for the raw ONNX Runtime ceiling: inputs made once, only Run is timed.</summary>
+/// <summary>
+/// A pre-built padded batch for the raw ONNX Runtime ceiling: inputs made once, only Run is timed. Graphs with media
+/// feature inputs (EmbeddingGemma 2) get the empty features the generator passes, as its own contract reader describes them.
+/// </summary>
 internal sealed class RawBatch : IDisposable
 {
-    private static readonly string[] s_inputNames = ["input_ids", "attention_mask"];
     private static readonly string[] s_outputNames = ["sentence_embedding"];
+    private readonly string[] _inputNames;
     private readonly OrtValue[] _inputs;
 
-    private RawBatch(OrtValue[] inputs) => _inputs = inputs;
+    private RawBatch(string[] inputNames, OrtValue[] inputs) => (_inputNames, _inputs) = (inputNames, inputs);
 
-    public static RawBatch Create(int[][] rows)
+    /// <summary>Reads the graph's inputs besides the ids and mask (the text model's hidden size from the folder's config).</summary>
+    public static IReadOnlyList<ExtraInput> ExtraInputs(InferenceSession session, string model) =>
+        GraphContract.Read(session, model, ModelConfiguration.Load(model).HiddenSize).ExtraInputs;
+
+    public static RawBatch Create(int[][] rows, IReadOnlyList<ExtraInput>? extras = null)
     {
         int columns = rows.Max(r => r.Length);
         long[] ids = new long[rows.Length * columns];
@@ -26,13 +36,22 @@ internal sealed class RawBatch : IDisposable
         }
 
         long[] shape = [rows.Length, columns];
-        return new RawBatch([OrtValue.CreateTensorValueFromMemory(ids, shape), OrtValue.CreateTensorValueFromMemory(mask, shape)]);
+        extras ??= [];
+        if (extras.FirstOrDefault(e => e.Kind != ExtraInputKind.EmptyFeatures) is ExtraInput other)
+        {
+            throw new NotSupportedException($"The raw ceiling fills only empty media features, not '{other.Name}'.");
+        }
+
+        return new RawBatch(
+            [GraphContract.InputIds, GraphContract.AttentionMask, .. extras.Select(e => e.Name)],
+            [OrtValue.CreateTensorValueFromMemory(ids, shape), OrtValue.CreateTensorValueFromMemory(mask, shape),
+                .. extras.Select(e => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, e.EmptyShape))]);
     }
 
     public void Run(InferenceSession session)
     {
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, s_inputNames, _inputs, s_outputNames);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, _inputNames, _inputs, s_outputNames);
     }
 
     public void Dispose()

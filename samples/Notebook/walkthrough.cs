@@ -1,7 +1,7 @@
 #:project ../../src/Extensions/Extensions.csproj
 
 // EmbeddingGemma from .NET, one cell at a time. Run it with a model folder:
-//   dotnet run samples/Notebook/walkthrough.cs -- /path/to/embeddinggemma-300m-ONNX
+//   dotnet run samples/Notebook/walkthrough.cs -- /path/to/embeddinggemma-300m-ONNX   (or an embeddinggemma-2-ONNX folder)
 // (or set EMBEDDINGGEMMA_MODEL_PATH). Each "## n." block is a notebook cell; they share the variables above them.
 
 using System.Numerics.Tensors;
@@ -60,7 +60,7 @@ foreach (int width in widths)
 }
 
 // ## 4. The tokenizer
-// The exact Gemma 3 tokenizer, as the model sees it: prompt + text, framed by <bos> ... <eos>.
+// The folder's own tokenizer (Gemma 3 for EmbeddingGemma, Gemma 4 for EmbeddingGemma 2), as the model sees it: prompt + text, framed by <bos> ... <eos>.
 Console.WriteLine("## 4. The tokenizer");
 string sentence = "EmbeddingGemma runs locally.";
 IReadOnlyList<int> textIds = generator.Tokenizer.EncodeToIds(sentence);

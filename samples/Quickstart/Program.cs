@@ -2,6 +2,9 @@
 // Usage: dotnet run --project samples/Quickstart -c Release                 (the model from the Hugging Face Hub, fetched once)
 //    or: dotnet run --project samples/Quickstart -c Release -- --model DIR  (a local onnx-community export)
 //    or: EMBEDDINGGEMMA_MODEL_PATH=DIR dotnet run --project samples/Quickstart -c Release
+//    or: dotnet run --project samples/Quickstart -c Release -- --repo onnx-community/embeddinggemma-2-ONNX  (another Hub repository,
+//        such as EmbeddingGemma 2; or EMBEDDINGGEMMA_HUB_REPOSITORY=...). A folder says which model it holds: an
+//        EmbeddingGemma 2 folder works with --model DIR too.
 // The Hub download honours HF_ENDPOINT, HF_HOME / HF_HUB_CACHE, HF_TOKEN and HF_HUB_OFFLINE, like huggingface_hub; once
 // cached, later runs make no request at all.
 using System.Numerics.Tensors;
@@ -13,12 +16,15 @@ using SkEmbeddingGemma;
 using SkEmbeddingGemma.Hub;
 
 const string EnvironmentVariable = "EMBEDDINGGEMMA_MODEL_PATH";
+const string RepositoryVariable = "EMBEDDINGGEMMA_HUB_REPOSITORY";
 string? modelPath = args.Length >= 2 && args[0] == "--model" ? args[1] : Environment.GetEnvironmentVariable(EnvironmentVariable);
+string? repository = args.Length >= 2 && args[0] == "--repo" ? args[1] : Environment.GetEnvironmentVariable(RepositoryVariable);
 
 var services = new ServiceCollection();
 services.AddEmbeddingGemma(options =>
 {
-    options.ModelPath = string.IsNullOrWhiteSpace(modelPath) ? null : modelPath; // null: onnx-community/embeddinggemma-300m-ONNX from the Hub
+    options.ModelPath = string.IsNullOrWhiteSpace(modelPath) ? null : modelPath; // null: from the Hub
+    options.HubRepository = string.IsNullOrWhiteSpace(repository) ? null : repository; // null: onnx-community/embeddinggemma-300m-ONNX
     options.HubProgress = new StderrDownloadProgress();
 });
 await using ServiceProvider provider = services.BuildServiceProvider();

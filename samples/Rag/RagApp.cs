@@ -29,11 +29,11 @@ public static class RagApp
     public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         var docs = new Option<string>("--docs") { Description = "Folder of .md/.markdown/.txt files to ingest (recursively).", Required = true };
-        var model = new Option<string?>("--model") { Description = $"EmbeddingGemma model folder (default: ${ModelVariable})." };
+        var model = new Option<string?>("--model") { Description = $"EmbeddingGemma or EmbeddingGemma 2 model folder (default: ${ModelVariable})." };
         var db = new Option<string>("--db") { Description = "SQLite file of the FAISS store (its index goes to <db>.faiss/).", DefaultValueFactory = _ => "rag.db" };
         var questions = new Option<string[]>("--question", "-q") { Description = "A question; repeat for several. Without any, questions are read from stdin, one a line." };
         var top = new Option<int>("--top") { Description = "Passages retrieved per question.", DefaultValueFactory = _ => 3 };
-        var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Most tokens per chunk (prompt and title come on top, within 2,048).", DefaultValueFactory = _ => EmbeddingGemmaTextChunker.DefaultChunkTokens };
+        var chunkTokens = new Option<int>("--chunk-tokens") { Description = "Most tokens per chunk (prompt and title come on top, within the model's limit: 2,048 tokens for EmbeddingGemma, 8,192 for EmbeddingGemma 2).", DefaultValueFactory = _ => EmbeddingGemmaTextChunker.DefaultChunkTokens };
         var overlapTokens = new Option<int>("--overlap-tokens") { Description = "Tokens shared by consecutive chunks.", DefaultValueFactory = _ => EmbeddingGemmaTextChunker.DefaultOverlapTokens };
         var chatEndpoint = new Option<string?>("--chat-endpoint") { Description = $"OpenAI-compatible base URL, e.g. http://localhost:11434/v1 (default: ${BaseUrlVariable})." };
         var chatModel = new Option<string?>("--chat-model") { Description = $"Chat model name (default: ${ChatModelVariable}, else {DefaultChatModel})." };

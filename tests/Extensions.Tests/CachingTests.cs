@@ -62,6 +62,33 @@ public sealed class CachingTests
         Assert.Equal(query.Vector.ToArray(), queryAgain.Vector.ToArray());
     }
 
+    [Fact]
+    public async Task An_EmbeddingGemma_and_an_EmbeddingGemma_2_pipeline_sharing_one_cache_never_get_each_others_vectors()
+    {
+        var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        await using ServiceProvider v1 = CachedPipeline(TinyModel.Directory, cache);
+        await using ServiceProvider v2 = CachedPipeline(TinyModel.EmbeddingGemma2Directory, cache);
+        using var direct2 = new EmbeddingGemmaGenerator(TinyModel.EmbeddingGemma2Directory);
+        using var direct1 = new EmbeddingGemmaGenerator(TinyModel.Directory);
+
+        Embedding<float> first = await v1.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateQueryEmbeddingAsync("same text");
+        Embedding<float> second = await v2.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateQueryEmbeddingAsync("same text");
+        Embedding<float> firstAgain = await v1.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateQueryEmbeddingAsync("same text");
+
+        Assert.Equal((await direct1.GenerateQueryEmbeddingAsync("same text")).Vector.ToArray(), first.Vector.ToArray());
+        Assert.Equal((await direct2.GenerateQueryEmbeddingAsync("same text")).Vector.ToArray(), second.Vector.ToArray());
+        Assert.Equal(first.Vector.ToArray(), firstAgain.Vector.ToArray());
+        Assert.Equal((64, 768), (first.Vector.Length, second.Vector.Length));
+    }
+
+    private static ServiceProvider CachedPipeline(string model, IDistributedCache cache)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(cache);
+        services.AddEmbeddingGemma(o => o.ModelPath = model).UseDistributedCache();
+        return services.BuildServiceProvider();
+    }
+
     // AddEmbeddingGemma + UseDistributedCache with a recorder inside the cache: it sees only the calls the cache missed.
     private static (ServiceProvider Provider, RecordingBox Recorder) CachedPipeline()
     {

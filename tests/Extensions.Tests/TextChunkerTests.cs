@@ -119,6 +119,26 @@ public sealed class TextChunkerTests
     }
 
     [Fact]
+    public async Task The_chunker_uses_the_models_own_limit_an_EmbeddingGemma_2_chunk_may_exceed_2048_tokens_an_EmbeddingGemma_one_may_not()
+    {
+        using EmbeddingGemmaGenerator v1 = StrictGenerator(maxTokens: null);
+        using var v2 = new EmbeddingGemmaGenerator(TinyModel.EmbeddingGemma2Directory, new EmbeddingGemmaGeneratorOptions { TruncateInputs = false });
+        string text = Paragraphs(150);
+
+        IReadOnlyList<TextChunk> v1Chunks = new EmbeddingGemmaTextChunker(v1, chunkTokens: 6000, overlapTokens: 0).Chunk(text, Title);
+        IReadOnlyList<TextChunk> v2Chunks = new EmbeddingGemmaTextChunker(v2, chunkTokens: 6000, overlapTokens: 0).Chunk(text, Title);
+
+        Assert.Equal((2048, 8192), (v1.MaxTokens, v2.MaxTokens));
+        Assert.All(v1Chunks, c => Assert.InRange(c.TokenCount, 1, 2048 - 2));
+        Assert.Contains(v2Chunks, c => c.TokenCount > 2048);
+        Assert.All(v2Chunks, c => Assert.InRange(c.TokenCount, 1, 6000));
+
+        // Each v2 chunk is embedded by the strict generator, which refuses rather than truncates: it fits the model with prompt and title.
+        GeneratedEmbeddings<Embedding<float>> embedded = await v2.GenerateDocumentEmbeddingsAsync(v2Chunks.Select(c => c.Text), v2Chunks.Select(_ => (string?)Title));
+        Assert.Equal(v2Chunks.Count, embedded.Count);
+    }
+
+    [Fact]
     public void Bad_settings_and_a_title_that_fills_the_context_are_rejected_by_name()
     {
         using EmbeddingGemmaGenerator strict = StrictGenerator(maxTokens: 64);

@@ -59,6 +59,31 @@ public sealed class QuickstartProcessTests
     }
 
     [Fact]
+    public async Task An_EmbeddingGemma_2_repository_is_one_setting_and_ranks_exactly_as_its_folder()
+    {
+        const string Repository = "onnx-community/embeddinggemma-2-ONNX";
+        string folder = TestModels.EnsureTinyEmbeddingGemma2Model();
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), File.ReadAllBytes, StringComparer.Ordinal);
+        using var home = new TempFolder();
+        await using FakeHub hub = await FakeHub.StartAsync(files, Repository);
+        var environment = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint, ["HF_HOME"] = home.Path };
+
+        Run fromFlag = await RunQuickstartAsync(environment, "--repo", Repository);
+        Run fromVariable = await RunQuickstartAsync(new(environment) { ["EMBEDDINGGEMMA_HUB_REPOSITORY"] = Repository, ["HF_HUB_OFFLINE"] = "1" });
+        Run local = await RunQuickstartAsync(environment, "--model", folder);
+
+        Assert.True(fromFlag.ExitCode == 0, fromFlag.Errors);
+        Assert.StartsWith($"Query: Which planet is known as the Red Planet?   (768 dimensions, {Repository})", fromFlag.Output, StringComparison.Ordinal);
+        Assert.Contains("(256 dimensions", fromFlag.Output, StringComparison.Ordinal);
+        Assert.Equal((0, fromFlag.Output), (fromVariable.ExitCode, fromVariable.Output));
+        Assert.Equal(0, local.ExitCode);
+        Assert.Equal(Scores(local.Output), Scores(fromFlag.Output));
+        Assert.True(Directory.Exists(Path.Combine(home.Path, "hub", "models--onnx-community--embeddinggemma-2-ONNX", "snapshots")));
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "hub", "models--onnx-community--embeddinggemma-300m-ONNX")));
+    }
+
+    [Fact]
     public async Task Without_the_hub_and_without_a_cache_it_says_how_to_get_the_model()
     {
         using var home = new TempFolder();
@@ -95,7 +120,7 @@ public sealed class QuickstartProcessTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string name in new[] { "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE", "XDG_CACHE_HOME", "EMBEDDINGGEMMA_MODEL_PATH" })
+        foreach (string name in new[] { "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE", "XDG_CACHE_HOME", "EMBEDDINGGEMMA_MODEL_PATH", "EMBEDDINGGEMMA_HUB_REPOSITORY" })
         {
             start.Environment.Remove(name);
         }

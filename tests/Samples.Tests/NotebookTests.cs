@@ -21,17 +21,20 @@ public sealed partial class NotebookTests
         "Jupiter, the largest planet in our solar system, has a prominent red spot.",
     ];
 
-    [Fact]
-    public async Task The_walkthrough_runs_every_cell_and_prints_what_the_library_computes()
+    [Theory]
+    [InlineData("v1", 64, 2048, 32)]
+    [InlineData("v2", 768, 8192, 128)]
+    public async Task The_walkthrough_runs_every_cell_and_prints_what_the_library_computes(string family, int dimensions, int maxTokens, int smallestWidth)
     {
+        string model = TinyModel.For(family);
         string output = await TestAssets.RunProcessAsync(
-            "dotnet", ["run", "samples/Notebook/walkthrough.cs", "-c", "Release", "--", TinyModel.Directory], TestAssets.RepositoryRoot);
+            "dotnet", ["run", "samples/Notebook/walkthrough.cs", "-c", "Release", "--", model], TestAssets.RepositoryRoot);
 
         string[] cells = [.. Regex.Matches(output, @"^## (\d)\.", RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
         Assert.Equal(["1", "2", "3", "4", "5"], cells);
-        Assert.Contains("dimensions: 64, max tokens: 2048", output, StringComparison.Ordinal);
+        Assert.Contains($"dimensions: {dimensions}, max tokens: {maxTokens}", output, StringComparison.Ordinal);
 
-        using var generator = new EmbeddingGemmaGenerator(TinyModel.Directory);
+        using var generator = new EmbeddingGemmaGenerator(model);
         Embedding<float> query = await generator.GenerateQueryEmbeddingAsync(Query);
         GeneratedEmbeddings<Embedding<float>> documents = await generator.GenerateDocumentEmbeddingsAsync(s_documents);
         float[] scores = [.. documents.Select(d => TensorPrimitives.Dot(query.Vector.Span, d.Vector.Span))];
@@ -46,7 +49,7 @@ public sealed partial class NotebookTests
         Assert.Equal(ranked, hits.Select(h => int.Parse(h.Groups["id"].Value, CultureInfo.InvariantCulture)));
         Assert.All(hits, h => Assert.Equal(scores[int.Parse(h.Groups["id"].Value, CultureInfo.InvariantCulture)], double.Parse(h.Groups["score"].Value, CultureInfo.InvariantCulture), 1e-5));
 
-        Assert.InRange(Number(output, @"^dimensions 32: norm 1\.0000, max difference from the re-normalized prefix (\S+)$"), 0, 1e-6);
+        Assert.InRange(Number(output, $@"^dimensions {smallestWidth}: norm 1\.0000, max difference from the re-normalized prefix (\S+)$"), 0, 1e-6);
         string ids = string.Join(", ", generator.Tokenizer.EncodeToIds("EmbeddingGemma runs locally."));
         Assert.Contains($"(with <bos>/<eos>): [{ids}]", output, StringComparison.Ordinal);
         Assert.Contains($"the model sees {generator.Tokenize(["EmbeddingGemma runs locally."], EmbeddingGemmaGenerationOptions.ForQuery())[0].Length} tokens", output, StringComparison.Ordinal);

@@ -26,9 +26,12 @@ public sealed partial class RagSampleTests
         ["markets.md"] = "The stock market fell sharply after the central bank announcement.",
     };
 
-    [Fact]
-    public async Task Retrieval_only_lists_every_file_ranked_by_the_prompted_inner_product_and_skips_unreadable_files()
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    public async Task Retrieval_only_lists_every_file_ranked_by_the_prompted_inner_product_and_skips_unreadable_files(string family)
     {
+        string model = TinyModel.For(family);
         using var temp = new TempFolder();
         string docs = WriteDocuments(temp);
         File.WriteAllBytes(Path.Combine(docs, "image.md"), [0x89, 0x50, 0x4E, 0x47, 0x00, 0x01]);
@@ -36,7 +39,7 @@ public sealed partial class RagSampleTests
         File.WriteAllText(Path.Combine(docs, "empty.md"), "  \n\n");
         File.WriteAllText(Path.Combine(docs, "notes.json"), "{\"ignored\": true}");
 
-        RunResult run = await RunAsync(["--docs", docs, "--db", Path.Combine(temp.Path, "db", "rag.db"), "-q", Question, "--top", "4"]);
+        RunResult run = await RunAsync(["--docs", docs, "--db", Path.Combine(temp.Path, "db", "rag.db"), "-q", Question, "--top", "4"], model: model);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Indexed 4 chunks from 4 files", run.Output, StringComparison.Ordinal);
@@ -45,7 +48,7 @@ public sealed partial class RagSampleTests
         Assert.Contains("skipped latin1.txt: not valid UTF-8 (bad byte at offset 3)", run.Error, StringComparison.Ordinal);
         Assert.Contains("skipped empty.md: no text", run.Error, StringComparison.Ordinal);
 
-        List<(string Source, double Score)> expected = await ExpectedRankingAsync();
+        List<(string Source, double Score)> expected = await ExpectedRankingAsync(model);
         List<(string Source, double Score)> listed = Listed(run.Output);
         Assert.Equal(expected.Select(e => e.Source), listed.Select(l => l.Source));
         for (int i = 0; i < expected.Count; i++)
@@ -172,9 +175,9 @@ public sealed partial class RagSampleTests
     }
 
     /// <summary>Each file is one chunk: rank them by query · document(text, title = file name without extension).</summary>
-    private static async Task<List<(string Source, double Score)>> ExpectedRankingAsync()
+    private static async Task<List<(string Source, double Score)>> ExpectedRankingAsync(string? model = null)
     {
-        using var generator = new EmbeddingGemmaGenerator(TinyModel.Directory);
+        using var generator = new EmbeddingGemmaGenerator(model ?? TinyModel.Directory);
         Embedding<float> query = await generator.GenerateQueryEmbeddingAsync(Question);
         string[] sources = [.. s_documents.Keys];
         GeneratedEmbeddings<Embedding<float>> documents = await generator.GenerateDocumentEmbeddingsAsync(
@@ -186,11 +189,11 @@ public sealed partial class RagSampleTests
         [.. ListedLine().Matches(output).Select(m => (m.Groups["source"].Value, double.Parse(m.Groups["score"].Value, CultureInfo.InvariantCulture)))];
 
     private static async Task<RunResult> RunAsync(
-        string[] args, Dictionary<string, string?>? environment = null, bool withModel = true, string input = "")
+        string[] args, Dictionary<string, string?>? environment = null, bool withModel = true, string input = "", string? model = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        string[] full = withModel ? [.. args, "--model", TinyModel.Directory] : args;
+        string[] full = withModel ? [.. args, "--model", model ?? TinyModel.Directory] : args;
         int exitCode = await RagApp.RunAsync(full, new StringReader(input), output, error, name => environment?.GetValueOrDefault(name));
         return new RunResult(exitCode, output.ToString(), error.ToString());
     }

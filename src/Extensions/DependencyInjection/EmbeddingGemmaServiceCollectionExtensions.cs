@@ -13,7 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Each registration adds: the validated <see cref="EmbeddingGemmaServiceOptions"/> (checked at host start), one singleton
 /// <see cref="EmbeddingGemmaModel"/> that loads on first use (or at start with <see cref="EmbeddingGemmaServiceOptions.EagerLoad"/>),
 /// and a generator pipeline, <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and <see cref="IEmbeddingGenerator"/>, whose
-/// builder is returned so middleware chains: <c>.UseDistributedCache().UseLogging().UseOpenTelemetry()</c>.
+/// builder is returned so middleware chains: <c>.UseDistributedCache().UseLogging().UseOpenTelemetry()</c>. The pipeline's
+/// outermost layer puts the loaded model's content identity in <see cref="EmbeddingGenerationOptions.ModelId"/> when a call
+/// names none, so a cache keys on the model: two models (EmbeddingGemma and EmbeddingGemma 2) sharing one cache never
+/// exchange vectors.
 /// </remarks>
 public static class EmbeddingGemmaServiceCollectionExtensions
 {
@@ -136,8 +139,11 @@ public static class EmbeddingGemmaServiceCollectionExtensions
 
         Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory =
             sp => new LazyEmbeddingGemmaGenerator(sp.GetRequiredKeyedService<EmbeddingGemmaModel>(serviceKey));
-        return serviceKey is null
+        EmbeddingGeneratorBuilder<string, Embedding<float>> builder = serviceKey is null
             ? services.AddEmbeddingGenerator(factory, lifetime)
             : services.AddKeyedEmbeddingGenerator(serviceKey, factory, lifetime);
+
+        // Added first, so it is the outermost layer: middleware the caller adds (a cache) sees the model in the options.
+        return builder.Use((inner, sp) => new ModelKeyedEmbeddingGenerator(inner, sp.GetRequiredKeyedService<EmbeddingGemmaModel>(serviceKey)));
     }
 }

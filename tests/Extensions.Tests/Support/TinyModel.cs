@@ -10,4 +10,9 @@ public static class TinyModel
     public const int Dimensions = 64;
 
     public static string Directory => s_directory.Value;
+
+    /// <summary>The tiny random-weight EmbeddingGemma 2 folder (768 dimensions, 8,192 tokens, Gemma-4-style test tokenizer).</summary>
+    public static string EmbeddingGemma2Directory => s_embeddingGemma2.Value;
+
+    private static readonly Lazy<string> s_embeddingGemma2 = new(TestModels.EnsureTinyEmbeddingGemma2Model);
 }

@@ -1,8 +1,11 @@
 // transformers.js peer for the benchmark: the same corpus, sorted by length, padded batches, document prompt.
 // Usage: node bench.mjs <model folder> <input.json> <output.json>
-// input.json: { "prompt": "...", "batchSize": 8, "threads": 2 (optional: ONNX Runtime's intra-op threads), "texts": [...] }
-// output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] } (embeddings in input order)
-import { env, AutoTokenizer, AutoModel } from '@huggingface/transformers';
+// input.json: { "prompt": "...", "batchSize": 8, "threads": 2 (optional: ONNX Runtime's intra-op threads), "texts": [...],
+//               "maxLength": 2048 (optional: the model's token limit), "textOnly": true (optional: a multimodal
+//               EmbeddingGemma 2 folder run on its text graph alone, as its documentation says) }
+// output.json: { "loadSeconds": s, "seconds": s, "tokens": n, "embeddings": [[...], ...] (in input order),
+//                "peakRssBytes": n (the node process's peak resident set) }
+import { env, AutoConfig, AutoTokenizer, AutoModel } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -18,7 +21,12 @@ const loadStart = performance.now();
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 // Without threads the peer runs as its users run it: onnxruntime-node picks its own thread count.
 const session_options = request.threads ? { intraOpNumThreads: request.threads } : undefined;
-const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32', session_options });
+let config;
+if (request.textOnly) {
+  config = await AutoConfig.from_pretrained(name, { local_files_only: true });
+  config.vision_config = config.audio_config = null;
+}
+const model = await AutoModel.from_pretrained(name, { config, local_files_only: true, dtype: 'fp32', session_options });
 const loadSeconds = (performance.now() - loadStart) / 1000;
 
 const texts = request.texts.map((t) => request.prompt + t);
@@ -30,7 +38,7 @@ const embeddings = new Array(texts.length);
 let tokens = 0;
 for (let i = 0; i < order.length; i += request.batchSize) {
   const batch = order.slice(i, i + request.batchSize);
-  const inputs = await tokenizer(batch.map((j) => texts[j]), { padding: true, truncation: true, max_length: 2048 });
+  const inputs = await tokenizer(batch.map((j) => texts[j]), { padding: true, truncation: true, max_length: request.maxLength ?? 2048 });
   const { sentence_embedding } = await model(inputs);
   const width = sentence_embedding.dims[1];
   batch.forEach((j, row) => {
@@ -39,4 +47,5 @@ for (let i = 0; i < order.length; i += request.batchSize) {
   });
 }
 const seconds = (performance.now() - start) / 1000;
-writeFileSync(output, JSON.stringify({ loadSeconds, seconds, tokens, embeddings }));
+const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+writeFileSync(output, JSON.stringify({ loadSeconds, seconds, tokens, embeddings, peakRssBytes }));
