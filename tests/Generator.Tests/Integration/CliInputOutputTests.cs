@@ -115,10 +115,7 @@ public sealed class CliInputOutputTests(TinyModelFixture fixture) : IClassFixtur
     {
         (int code, _, string stderr) = await CliProcess.RunShellAsync($"export STORE={Quote(Store)}; {script}", fixture.ModelDirectory);
 
-        Assert.Equal(1, code);
-        string line = Assert.Single(stderr.Trim().Split('\n'));
-        Assert.StartsWith("embeddinggemma: error: ", line);
-        Assert.Contains(expected, line);
+        CliProcess.AssertOneLineError(code, stderr, expected);
         Assert.False(File.Exists(Store));
     }
 

@@ -46,7 +46,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
         (int code, _, string stderr) = await RunAsync(
             "tokenize", Line(new { text = "a" }) + Line(new { text = "b", title = "T", prompt_name = "query" }));
 
-        AssertOneLineError(code, stderr, "line 2: a title (the line's \"title\" or --title) goes with the document prompt, not with prompt 'query'");
+        CliProcess.AssertOneLineError(code, stderr, "line 2: a title (the line's \"title\" or --title) goes with the document prompt, not with prompt 'query'");
     }
 
     [Theory]
@@ -86,7 +86,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
 
         (int code, _, string stderr) = await RunAsync(command, input, output);
 
-        AssertOneLineError(code, stderr, expected);
+        CliProcess.AssertOneLineError(code, stderr, expected);
         Assert.Equal("previous\n", await File.ReadAllTextAsync(output));
         Assert.False(File.Exists(Store));
     }
@@ -137,7 +137,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
     {
         (int code, _, string stderr) = await RunAsync(command, Line(new { id = "a", text = "x" }), extra: [option, value]);
 
-        AssertOneLineError(code, stderr, expected);
+        CliProcess.AssertOneLineError(code, stderr, expected);
         Assert.DoesNotContain("(Parameter", stderr);
         Assert.DoesNotContain("Actual value", stderr);
     }
@@ -154,7 +154,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
 
         (int code, _, string stderr) = await CliProcess.RunAsync(["tokenize", "--model", copy.Path, "--input", "-", "--output", "-"], stdin: Line(new { text = "a" }));
 
-        AssertOneLineError(code, stderr, $"{path}: \"added_tokens\" entry 0");
+        CliProcess.AssertOneLineError(code, stderr, $"{path}: \"added_tokens\" entry 0");
         Assert.Contains("has id -7", stderr);
     }
 
@@ -174,7 +174,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
         string output = Path.Combine(_folder.Path, "out.jsonl");
         (int code, string stdout, string stderr) = await RunAsync(command, input.ToString(), output);
 
-        AssertOneLineError(code, stderr, "line 290: the text");
+        CliProcess.AssertOneLineError(code, stderr, "line 290: the text");
         Assert.Contains("<image_soft_token>", stderr);
         Assert.DoesNotContain("values[", stderr);
         Assert.Equal("", stdout);
@@ -183,7 +183,7 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
         {
             // index may have opened the store, but it must have written no collection and no record.
             (int deleteCode, _, string deleteStderr) = await CliProcess.RunAsync(["delete", "--store", Store, "--id", "r1"]);
-            AssertOneLineError(deleteCode, deleteStderr, "does not exist");
+            CliProcess.AssertOneLineError(deleteCode, deleteStderr, "does not exist");
         }
     }
 
@@ -200,14 +200,6 @@ public sealed class CliLineRulesTests(TinyModelFixture fixture) : IClassFixture<
                 ? ["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-", .. extra ?? []]
                 : [command, "--model", fixture.ModelDirectory, "--input", "-", "--output", output, .. extra ?? []],
             stdin: input);
-
-    private static void AssertOneLineError(int code, string stderr, string expected)
-    {
-        Assert.Equal(1, code);
-        string line = Assert.Single(stderr.Trim().Split('\n'));
-        Assert.StartsWith("embeddinggemma: error: ", line);
-        Assert.Contains(expected, line);
-    }
 
     private static void AssertClose(Embedding<float> expected, float[] actual)
     {

@@ -19,6 +19,15 @@ internal static class CliProcess
     public static Task<(int Code, string Stdout, string Stderr)> RunShellAsync(string script, string model)
         => StartAsync("bash", ["-c", script], stdin: null, new() { ["CLI"] = $"timeout 100 dotnet {s_cli}", ["M"] = model });
 
+    /// <summary>Asserts the CLI's failure form: exit code 1 and one stderr line, <c>embeddinggemma: error: ...</c>, containing <paramref name="expected"/>.</summary>
+    public static void AssertOneLineError(int code, string stderr, string expected)
+    {
+        Assert.Equal(1, code);
+        string line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("embeddinggemma: error: ", line);
+        Assert.Contains(expected, line);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> StartAsync(
         string program, string[] args, string? stdin, Dictionary<string, string>? environment)
     {

@@ -156,7 +156,7 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
     {
         (int code, _, string stderr) = await CliProcess.RunAsync(["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-"], stdin: input);
 
-        AssertOneLineError(code, stderr, expected);
+        CliProcess.AssertOneLineError(code, stderr, expected);
         Assert.False(File.Exists(Store));
     }
 
@@ -167,19 +167,19 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
 
         (int code, _, string stderr) = await CliProcess.RunAsync(
             ["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-"], stdin: "{\"id\": \"z\", \"text\": \"x\", \"author\": \"me\"}\n");
-        AssertOneLineError(code, stderr, "line 1: field 'author' is not in collection 'documents'");
+        CliProcess.AssertOneLineError(code, stderr, "line 1: field 'author' is not in collection 'documents'");
 
         (code, _, stderr) = await CliProcess.RunAsync(
             ["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-"], stdin: "{\"id\": \"z\", \"text\": \"x\", \"year\": \"old\"}\n");
-        AssertOneLineError(code, stderr, "field 'year' is a string but collection 'documents' stores a number");
+        CliProcess.AssertOneLineError(code, stderr, "field 'year' is a string but collection 'documents' stores a number");
 
         (code, _, stderr) = await RunIndexAsync([new("z", "x", null, 1, "en")], "--dimensions", "16");
-        AssertOneLineError(code, stderr, "Collection 'documents' has 64 dimensions");
+        CliProcess.AssertOneLineError(code, stderr, "Collection 'documents' has 64 dimensions");
 
         // A bad last line: the valid lines before it are not written either.
         (code, _, stderr) = await CliProcess.RunAsync(
             ["index", "--model", fixture.ModelDirectory, "--store", Store, "--input", "-"], stdin: Lines([new("z", "x", null, 1, "en")]) + "{\"id\": \"y\"}\n");
-        AssertOneLineError(code, stderr, "line 2: missing the string field \"text\"");
+        CliProcess.AssertOneLineError(code, stderr, "line 2: missing the string field \"text\"");
 
         // A new collection in the same store may have its own fields and width.
         (code, _, stderr) = await CliProcess.RunAsync(
@@ -196,11 +196,11 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         await IndexAsync(s_docs);
 
         (int code, _, string stderr) = await RunIndexAsync([new("tea", "Green tea.", null, 2022, "en")], "--collection", "Documents");
-        AssertOneLineError(code, stderr, "Collection 'Documents' can't be created");
+        CliProcess.AssertOneLineError(code, stderr, "Collection 'Documents' can't be created");
         Assert.Contains("collection 'documents' exists, and names that differ only in case would share one SQLite table", stderr);
 
         (code, _, stderr) = await CliProcess.RunAsync("delete", "--store", Store, "--collection", "Documents", "--id", "cats");
-        AssertOneLineError(code, stderr, "Collection 'Documents' does not exist in");
+        CliProcess.AssertOneLineError(code, stderr, "Collection 'Documents' does not exist in");
 
         // 'documents' is untouched: same records, same scores.
         AssertRanking(await ExpectedAsync(s_docs, s_queries[1]), await SearchAsync(s_queries[1], "--top", "100"));
@@ -226,7 +226,7 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
             // One run created the collection; the other was refused with one line before writing anything.
             Assert.Equal(1, runs.Count(r => r.Code == 0));
             var loser = runs.Single(r => r.Code != 0);
-            AssertOneLineError(loser.Code, loser.Stderr, $"Collection '{collection}'");
+            CliProcess.AssertOneLineError(loser.Code, loser.Stderr, $"Collection '{collection}'");
             bool fieldsWon = runs[0].Code == 0;
 
             // The saved schema and the table agree: search, filters and another run of the winner's input all work.
@@ -257,11 +257,11 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         foreach ((string option, string value, string expected) in cases)
         {
             (int code, _, string stderr) = await CliProcess.RunAsync("search", "--model", fixture.ModelDirectory, "--store", Store, "--query", "q", option, value);
-            AssertOneLineError(code, stderr, expected);
+            CliProcess.AssertOneLineError(code, stderr, expected);
         }
 
         (int deleteCode, _, string deleteError) = await CliProcess.RunAsync("delete", "--store", Store, "--collection", "other", "--id", "a");
-        AssertOneLineError(deleteCode, deleteError, "Collection 'other' does not exist in");
+        CliProcess.AssertOneLineError(deleteCode, deleteError, "Collection 'other' does not exist in");
     }
 
     [Fact]
@@ -270,14 +270,14 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         string missing = Path.Combine(_folder.Path, "missing.db");
 
         (int code, _, string stderr) = await CliProcess.RunAsync("search", "--model", fixture.ModelDirectory, "--store", missing, "--query", "q");
-        AssertOneLineError(code, stderr, "does not exist");
+        CliProcess.AssertOneLineError(code, stderr, "does not exist");
 
         (code, _, stderr) = await CliProcess.RunAsync("delete", "--store", missing, "--id", "a");
-        AssertOneLineError(code, stderr, "does not exist");
+        CliProcess.AssertOneLineError(code, stderr, "does not exist");
 
         (code, _, stderr) = await CliProcess.RunAsync(
             ["index", "--model", fixture.ModelDirectory, "--store", Path.Combine(_folder.Path, "no", "such", "store.db"), "--input", "-"], stdin: Lines(s_docs));
-        AssertOneLineError(code, stderr, "does not exist; create it first");
+        CliProcess.AssertOneLineError(code, stderr, "does not exist; create it first");
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
     }
@@ -308,9 +308,9 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
 
         Assert.Equal("", stdout);
         string identity = (fixture.Generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)!.DefaultModelId!;
-        AssertOneLineError(code, stderr, "documents");
+        CliProcess.AssertOneLineError(code, stderr, "documents");
         Assert.Contains(identity, stderr);
-        AssertOneLineError(indexCode, indexStderr, identity);
+        CliProcess.AssertOneLineError(indexCode, indexStderr, identity);
         Assert.Equal(storeBefore, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Store))));
         AssertRanking(expected, await SearchAsync(s_queries[0], "--top", "100"));
     }
@@ -332,7 +332,7 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         (int code, string stdout, string stderr) = await CliProcess.RunAsync(arguments);
 
         Assert.Equal("", stdout);
-        AssertOneLineError(code, stderr, $"'{Store}'");
+        CliProcess.AssertOneLineError(code, stderr, $"'{Store}'");
         Assert.Contains("not a database", stderr);
         Assert.Equal("not a database, just text that happens to be here\n", await File.ReadAllTextAsync(Store));
     }
@@ -384,14 +384,6 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
     {
         Assert.Equal(expected.Select(e => e.Id), actual.Select(a => a.Id));
         Assert.All(expected.Zip(actual), p => Assert.Equal(p.First.Score, p.Second.Score, 1e-5));
-    }
-
-    private static void AssertOneLineError(int code, string stderr, string expected)
-    {
-        Assert.Equal(1, code);
-        string line = Assert.Single(stderr.Trim().Split('\n'));
-        Assert.StartsWith("embeddinggemma: error: ", line);
-        Assert.Contains(expected, line);
     }
 
     private static List<(string Id, double Score)> Parse(string stdout)
