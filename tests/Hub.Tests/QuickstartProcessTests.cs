@@ -114,12 +114,7 @@ public sealed class QuickstartProcessTests
     {
         string quickstart = typeof(QuickstartProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Quickstart").Value!;
         Assert.True(File.Exists(quickstart), quickstart);
-        var start = new ProcessStartInfo("dotnet", [quickstart, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet", [quickstart, .. args]);
         foreach (string name in new[] { "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HUB_OFFLINE", "XDG_CACHE_HOME", "EMBEDDINGGEMMA_MODEL_PATH", "EMBEDDINGGEMMA_HUB_REPOSITORY" })
         {
             start.Environment.Remove(name);
@@ -130,21 +125,8 @@ public sealed class QuickstartProcessTests
             start.Environment[name] = value;
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("Quickstart did not finish in 3 minutes: " + await errors);
-        }
-
-        return new Run(process.ExitCode, await output, await errors);
+        (int exitCode, string output, string errors) = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(3), "Quickstart did not finish in 3 minutes.");
+        return new Run(exitCode, output, errors);
     }
 
     /// <summary>The score column of the Quickstart's ranking, without the header naming the model.</summary>

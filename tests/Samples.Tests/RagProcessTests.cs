@@ -47,7 +47,7 @@ public sealed class RagProcessTests
     {
         string rag = typeof(RagProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Rag").Value!;
         Assert.True(File.Exists(rag), rag);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         foreach (string arg in (string[])[rag, .. args])
         {
             start.ArgumentList.Add(arg);
@@ -58,21 +58,6 @@ public sealed class RagProcessTests
             start.Environment.Remove(name);
         }
 
-        using Process process = Process.Start(start)!;
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("Rag did not finish within 2 minutes: " + await errors);
-        }
-
-        return (process.ExitCode, await output, await errors);
+        return await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(2), "Rag did not finish within 2 minutes.");
     }
 }

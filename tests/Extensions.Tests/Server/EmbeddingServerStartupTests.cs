@@ -124,13 +124,7 @@ public sealed class EmbeddingServerStartupTests
     {
         string server = Path.Combine(AppContext.BaseDirectory, "EmbeddingServer.dll");
         using var folder = new TempFolder();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder.Path,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder.Path };
         foreach (string arg in (string[])[server, .. args, "--urls", "http://127.0.0.1:0"])
         {
             start.ArgumentList.Add(arg);
@@ -146,20 +140,8 @@ public sealed class EmbeddingServerStartupTests
             start.Environment[name] = value;
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The server did not stop within 2 minutes: a bad setting should stop its start. " + await output);
-        }
-
-        return new ServerRun(process.ExitCode, await output, await errors);
+        (int exitCode, string output, string errors) = await ChildProcess.RunAsync(
+            start, TimeSpan.FromMinutes(2), "The server did not stop within 2 minutes: a bad setting should stop its start.");
+        return new ServerRun(exitCode, output, errors);
     }
 }
