@@ -13,7 +13,7 @@ internal static class FaissCatalog
     private static readonly ConcurrentDictionary<string, bool> s_ready = new();
 
     /// <summary>Columns added after the first release, in the order a legacy catalog gets them.</summary>
-    private static readonly string[] s_addedColumns = ["uid", "definition", "generator", "snapshot"];
+    private static readonly string[] s_addedColumns = ["uid", "definition", "generator", "snapshot", "vector_snapshots", "vector_generators"];
 
     private static string Table => FaissColumnMapping.Quote(FaissConstants.CollectionsTable);
 
@@ -30,7 +30,7 @@ internal static class FaissCatalog
             using SqliteTransaction transaction = connection.BeginTransaction();
             Execute(connection, transaction,
                 $"CREATE TABLE IF NOT EXISTS {Table} (name TEXT PRIMARY KEY, dimensions INTEGER NOT NULL, distance TEXT NOT NULL, index_kind TEXT NOT NULL, "
-                + "version INTEGER NOT NULL DEFAULT 0, uid TEXT, definition TEXT, generator TEXT, snapshot TEXT)");
+                + "version INTEGER NOT NULL DEFAULT 0, uid TEXT, definition TEXT, generator TEXT, snapshot TEXT, vector_snapshots TEXT, vector_generators TEXT)");
             foreach (string column in MissingColumns(connection, transaction)!)
             {
                 Execute(connection, transaction, $"ALTER TABLE {Table} ADD COLUMN {column} TEXT");
@@ -45,10 +45,15 @@ internal static class FaissCatalog
     internal static FaissCollectionRow? Read(SqliteConnection connection, SqliteTransaction? transaction, string name)
     {
         using SqliteCommand command = Command(connection, transaction,
-            $"SELECT version, uid, definition, generator, snapshot, dimensions, distance, index_kind FROM {Table} WHERE name = @name", ("@name", name));
+            $"SELECT version, uid, definition, generator, snapshot, dimensions, distance, index_kind, vector_snapshots, vector_generators FROM {Table} WHERE name = @name",
+            ("@name", name));
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read()
             ? new(reader.GetInt64(0), Text(1), Text(2), Text(3), Text(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7))
+            {
+                VectorSnapshots = Text(8),
+                VectorGenerators = Text(9),
+            }
             : null;
 
         string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
@@ -99,14 +104,21 @@ internal static class FaissCatalog
         => Execute(connection, transaction, $"UPDATE {Table} SET uid = @uid, definition = @definition WHERE name = @name",
             ("@name", name), ("@uid", uid), ("@definition", definition));
 
-    internal static void SetGenerator(SqliteConnection connection, SqliteTransaction transaction, string name, string uid, string identity)
-        => Execute(connection, transaction, $"UPDATE {Table} SET generator = @generator WHERE name = @name AND uid = @uid",
-            ("@name", name), ("@uid", uid), ("@generator", identity));
+    /// <summary>Records the identity of the generator that embedded a vector property.</summary>
+    internal static void SetGenerator(SqliteConnection connection, SqliteTransaction transaction, string name, string uid, FaissVectorSlot slot, string identity)
+        => Execute(connection, transaction, $"UPDATE {Table} SET {Set(slot, "generator", "vector_generators")} WHERE name = @name AND uid = @uid",
+            ("@name", name), ("@uid", uid), ("@value", identity), ("@key", Path(slot)));
 
-    /// <summary>Records the checksum of the snapshot just written; a namesake created since (another uid) is left alone.</summary>
-    internal static void SetSnapshot(SqliteConnection connection, string name, string uid, string? checksum)
-        => Execute(connection, null, $"UPDATE {Table} SET snapshot = @snapshot WHERE name = @name AND uid = @uid",
-            ("@name", name), ("@uid", uid), ("@snapshot", (object?)checksum ?? DBNull.Value));
+    /// <summary>Records the checksum of a vector property's snapshot just written; a namesake created since (another uid) is left alone.</summary>
+    internal static void SetSnapshot(SqliteConnection connection, string name, string uid, FaissVectorSlot slot, string? checksum)
+        => Execute(connection, null, $"UPDATE {Table} SET {Set(slot, "snapshot", "vector_snapshots")} WHERE name = @name AND uid = @uid",
+            ("@name", name), ("@uid", uid), ("@value", (object?)checksum ?? DBNull.Value), ("@key", Path(slot)));
+
+    /// <summary>The first vector property uses the column single-vector stores always had; the others an entry of a JSON object.</summary>
+    private static string Set(FaissVectorSlot slot, string column, string jsonColumn)
+        => slot.Ordinal == 0 ? $"{column} = @value" : $"{jsonColumn} = json_set(COALESCE({jsonColumn}, '{{}}'), @key, @value)";
+
+    private static string Path(FaissVectorSlot slot) => "$.\"" + slot.Key + "\"";
 
     internal static long? BumpVersion(SqliteConnection connection, SqliteTransaction transaction, string name)
     {

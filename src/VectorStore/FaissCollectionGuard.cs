@@ -14,8 +14,8 @@ internal sealed class FaissCollectionGuard
     private readonly string _databasePath;
     private readonly string _collectionName;
     private readonly CollectionModel _model;
+    private readonly string?[] _generatorUids;
     private string? _verifiedUid;
-    private string? _generatorUid;
 
     internal FaissCollectionGuard(string databasePath, string collectionName, CollectionModel model, FaissStoredDefinition definition)
     {
@@ -23,6 +23,7 @@ internal sealed class FaissCollectionGuard
         _collectionName = collectionName;
         _model = model;
         Definition = definition;
+        _generatorUids = new string?[definition.Vectors.Count];
     }
 
     /// <summary>Gets what this instance was opened with, compared with what the collection was created with.</summary>
@@ -77,39 +78,43 @@ internal sealed class FaissCollectionGuard
 
     /// <summary>
     /// Checks (at the generator's first use) that <paramref name="identity"/> is the generator that embedded this
-    /// collection, recording it if the collection has none yet.
+    /// vector property, recording it if the property has none yet. Each vector property has its own: two properties
+    /// may be embedded by two models, as long as each keeps its own.
     /// </summary>
-    /// <exception cref="FaissCollectionMismatchException">Another generator embedded the collection, or this one reports no identity to compare.</exception>
-    internal void CheckGenerator(SqliteConnection connection, FaissGeneratorIdentity? identity)
+    /// <exception cref="FaissCollectionMismatchException">Another generator embedded the property, or this one reports no identity to compare.</exception>
+    internal void CheckGenerator(SqliteConnection connection, FaissVectorSlot slot, FaissGeneratorIdentity? identity)
     {
         FaissCollectionRow row = Verify(connection);
-        if (row.Uid == Volatile.Read(ref _generatorUid))
+        if (row.Uid == Volatile.Read(ref _generatorUids[slot.Ordinal]))
         {
             return;
         }
 
-        if (row.Generator is null && identity is not null)
+        string? recorded = row.GeneratorOf(slot);
+        if (recorded is null && identity is not null)
         {
             using SqliteTransaction transaction = connection.BeginTransaction();
             row = VerifyCurrent(connection, transaction);
-            if (row.Generator is null)
+            recorded = row.GeneratorOf(slot);
+            if (recorded is null)
             {
-                FaissCatalog.SetGenerator(connection, transaction, _collectionName, row.Uid!, identity.ToJson());
-                row = row with { Generator = identity.ToJson() };
+                recorded = identity.ToJson();
+                FaissCatalog.SetGenerator(connection, transaction, _collectionName, row.Uid!, slot, recorded);
             }
 
             transaction.Commit();
         }
 
-        if (FaissGeneratorIdentity.Parse(row.Generator) is { } stored && stored != identity)
+        if (FaissGeneratorIdentity.Parse(recorded) is { } stored && stored != identity)
         {
+            string what = Definition.Vectors.Count == 1 ? $"Collection '{_collectionName}'" : $"Vector property '{slot.Property.ModelName}' of collection '{_collectionName}'";
             throw Mismatch(
-                $"Collection '{_collectionName}' in '{_databasePath}' was embedded by a generator with {stored}; this instance's generator "
+                $"{what} in '{_databasePath}' was embedded by a generator with {stored}; this instance's generator "
                 + (identity is null ? "reports no identity (EmbeddingGeneratorMetadata) to compare" : $"has {identity}")
                 + ". Vectors of different models are not comparable: use the model that built the collection, or another collection.");
         }
 
-        Volatile.Write(ref _generatorUid, row.Uid);
+        Volatile.Write(ref _generatorUids[slot.Ordinal], row.Uid);
     }
 
     internal VectorStoreException MissingCollection() => new($"Collection '{_collectionName}' does not exist.")
@@ -170,7 +175,11 @@ internal sealed class FaissCollectionGuard
         if (row.Definition is null)
         {
             var differences = new List<string>();
-            if (row.Dimensions != Definition.Dimensions || row.Distance != Definition.Distance || row.IndexKind != Definition.IndexKind)
+            if (Definition.Vectors.Count != 1)
+            {
+                differences.Add($"it has one vector property; this definition has {Definition.Vectors.Count}");
+            }
+            else if (row.Dimensions != Definition.Dimensions || row.Distance != Definition.Distance || row.IndexKind != Definition.IndexKind)
             {
                 differences.Add($"it has {row.Dimensions} dimensions, {row.Distance} and {row.IndexKind}; this definition asks for "
                     + $"{Definition.Dimensions} dimensions, {Definition.Distance} and {Definition.IndexKind}");

@@ -10,4 +10,30 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <param name="Distance">The distance function.</param>
 /// <param name="IndexKind">The index kind.</param>
 internal sealed record FaissCollectionRow(
-    long Version, string? Uid, string? Definition, string? Generator, string? Snapshot, int Dimensions, string Distance, string IndexKind);
+    long Version, string? Uid, string? Definition, string? Generator, string? Snapshot, int Dimensions, string Distance, string IndexKind)
+{
+    /// <summary>Gets the snapshot checksums of the vector properties after the first, as a JSON object keyed by <see cref="FaissVectorSlot.Key"/>.</summary>
+    internal string? VectorSnapshots { get; init; }
+
+    /// <summary>Gets the generator identities of the vector properties after the first, as a JSON object keyed by <see cref="FaissVectorSlot.Key"/>.</summary>
+    internal string? VectorGenerators { get; init; }
+
+    /// <summary>Gets the snapshot checksum recorded for a vector property's index.</summary>
+    internal string? SnapshotOf(FaissVectorSlot slot) => slot.Ordinal == 0 ? Snapshot : Entry(VectorSnapshots, slot.Key);
+
+    /// <summary>Gets the generator identity (JSON) recorded for a vector property.</summary>
+    internal string? GeneratorOf(FaissVectorSlot slot) => slot.Ordinal == 0 ? Generator : Entry(VectorGenerators, slot.Key);
+
+    private static string? Entry(string? json, string key)
+    {
+        try
+        {
+            return json is null ? null : (string?)System.Text.Json.Nodes.JsonNode.Parse(json)?[key];
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // Damaged: a snapshot is then not trusted (rebuilt), a generator identity is refused as different.
+            return "(damaged)";
+        }
+    }
+}

@@ -11,8 +11,8 @@ using SkEmbeddingGemma.VectorData.Faiss.Interop;
 namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
-/// A collection of records stored in SQLite (the source of truth, one table per collection) and searched with a FAISS
-/// index derived from it (snapshotted beside the database, reconciled or rebuilt on open).
+/// A collection of records stored in SQLite (the source of truth, one table per collection) and searched with FAISS
+/// indexes derived from it, one per vector property (snapshotted beside the database, reconciled or rebuilt on open).
 /// </summary>
 /// <typeparam name="TKey">The key type: <see cref="Guid"/>, <see cref="int"/>, <see cref="long"/> or <see cref="string"/> (<see cref="object"/> for dynamic collections).</typeparam>
 /// <typeparam name="TRecord">The record type.</typeparam>
@@ -24,7 +24,10 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// index kind) is recorded when it is created; every operation of an instance opened with another definition throws
 /// <see cref="FaissCollectionMismatchException"/>. So does using an embedding generator whose
 /// <see cref="EmbeddingGeneratorMetadata"/> (provider, model id, dimensions) differs from the one recorded at the
-/// collection's first embedding (checked at this instance's first embedding, not at open).</para>
+/// vector property's first embedding (checked at this instance's first embedding, not at open).</para>
+/// <para>A record may have several vector properties (choose one per search with <see cref="VectorSearchOptions{TRecord}.VectorProperty"/>;
+/// without a choice, a search of a record with several fails as with every connector) or none (stored, read and filtered, not searched).
+/// Each vector property has its own distance function, index kind, snapshot and embedding generator identity.</para>
 /// <para>String-typed vector properties are embedded with the configured generator, one call per upsert batch, passing
 /// <see cref="EmbeddingGemmaPropertyNames.PromptName"/> = <c>document</c> and one <see cref="EmbeddingGemmaPropertyNames.Title"/> per record;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
@@ -40,11 +43,9 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     private readonly CollectionModel _model;
     private readonly FaissCollectionOptions _options;
     private readonly FaissRecordTable _table;
-    private readonly FaissIndexState _state;
+    private readonly FaissIndexSet _indexes;
+    private readonly FaissRecordVectors _vectors;
     private readonly VectorStoreCollectionMetadata _metadata;
-    private readonly PropertyModel? _titleProperty;
-    private readonly string _distance;
-    private readonly string _indexKind;
 
     /// <summary>Initializes a new instance of the <see cref="FaissCollection{TKey, TRecord}"/> class.</summary>
     /// <param name="databasePath">The SQLite database file (created if missing); index snapshots go to <c>{databasePath}.faiss/</c>.</param>
@@ -66,21 +67,24 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _options = options is null ? new FaissCollectionOptions() : new FaissCollectionOptions(options);
         _model = modelFactory(_options);
-        VectorPropertyModel vector = _model.VectorProperty;
-        FaissModelBuilder.ValidateVectorProperty(vector);
+        foreach (VectorPropertyModel vector in _model.VectorProperties)
+        {
+            FaissModelBuilder.ValidateVectorProperty(vector);
+        }
+
+        PropertyModel? titleProperty = null;
         if (_options.TitleProperty is string title)
         {
-            _titleProperty = _model.DataProperties.FirstOrDefault(p => p.ModelName == title && p.Type == typeof(string))
+            titleProperty = _model.DataProperties.FirstOrDefault(p => p.ModelName == title && p.Type == typeof(string))
                 ?? throw new ArgumentException($"Title property '{title}' is not a string data property of the record.", nameof(options));
         }
 
         Name = name;
         DatabasePath = databasePath;
-        _distance = vector.DistanceFunction ?? DistanceFunction.DotProductSimilarity;
-        _indexKind = vector.IndexKind ?? IndexKind.Flat;
-        _table = new FaissRecordTable(databasePath, name, _model, _distance, _indexKind);
         IndexPath = IndexPathFor(databasePath, name);
-        _state = new FaissIndexState(_table, IndexPath, vector.Dimensions, _distance, _indexKind, _options);
+        _table = new FaissRecordTable(databasePath, name, _model, FaissVectorSlot.For(_model, IndexPath));
+        _indexes = new FaissIndexSet(_table, _options);
+        _vectors = new FaissRecordVectors(_table.Slots, titleProperty, CheckGenerator);
         _metadata = new() { VectorStoreSystemName = FaissConstants.VectorStoreSystemName, VectorStoreName = databasePath, CollectionName = name };
     }
 
@@ -90,8 +94,23 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <summary>Gets the SQLite database file holding the records.</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Gets the FAISS index snapshot file (readable by any FAISS, e.g. Python's <c>faiss.read_index</c>; its ids are internal row ids).</summary>
+    /// <summary>
+    /// Gets the FAISS index snapshot file of the first vector property (readable by any FAISS, e.g. Python's
+    /// <c>faiss.read_index</c>; its ids are internal row ids). See <see cref="GetIndexPath(string)"/> for the others.
+    /// </summary>
     public string IndexPath { get; }
+
+    /// <summary>Gets the FAISS index snapshot file of a vector property (each vector property has its own index).</summary>
+    /// <param name="vectorProperty">The vector property's name in the record model.</param>
+    /// <returns>The snapshot file's path (written on dispose, by <see cref="SaveIndexAsync(CancellationToken)"/> and every <see cref="FaissCollectionOptions.SnapshotThreshold"/> changes).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="vectorProperty"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The record has no vector property of that name.</exception>
+    public string GetIndexPath(string vectorProperty)
+    {
+        ArgumentNullException.ThrowIfNull(vectorProperty);
+        return _table.Slots.FirstOrDefault(s => s.Property.ModelName == vectorProperty)?.IndexPath
+            ?? throw new ArgumentException($"The record has no vector property '{vectorProperty}'.", nameof(vectorProperty));
+    }
 
     /// <inheritdoc />
     public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default)
@@ -123,7 +142,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             using SqliteConnection connection = _table.Open();
             if (FaissCatalog.Drop(connection, Name))
             {
-                _state.Reset();
+                _indexes.Reset();
             }
 
             return true;
@@ -229,7 +248,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         {
             using SqliteConnection connection = _table.Open();
             _table.Guard.Verify(connection);
-            _state.Write(connection, transaction => (_table.DeleteKeys(connection, transaction, keyList), [], []));
+            _indexes.Write(connection, transaction => (_table.DeleteKeys(connection, transaction, keyList), [], []));
             return true;
         });
         return Task.CompletedTask;
@@ -261,7 +280,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             throw new ArgumentException("The records contain null.", nameof(records));
         }
 
-        IReadOnlyList<float[]> vectors = await GetRecordVectorsAsync(list, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<IReadOnlyList<float[]>> vectors = await _vectors.GetAsync(list, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Keys (generating Guids where asked); the last record of a key wins within a batch.
@@ -281,12 +300,12 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
 
         var indexes = latest.Values.Order().ToArray();
         var batch = indexes.Select(i => (object)list[i]).ToList();
-        var batchVectors = indexes.Select(i => vectors[i]).ToList();
+        IReadOnlyList<float[]>[] batchVectors = [.. vectors.Select(v => (IReadOnlyList<float[]>)[.. indexes.Select(i => v[i])])];
         Run("Upsert", () =>
         {
             using SqliteConnection connection = _table.Open();
             _table.Guard.Verify(connection);
-            _state.Write(connection, transaction =>
+            _indexes.Write(connection, transaction =>
             {
                 List<long> removed = _table.DeleteKeys(connection, transaction, latest.Keys);
                 long[] added = _table.Insert(connection, transaction, batch, batchVectors);
@@ -310,7 +329,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         options ??= s_defaultSearchOptions;
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
         bool includeVectors = CheckIncludeVectors(options.IncludeVectors);
-        VectorPropertyModel vectorProperty = _model.GetVectorPropertyOrSingle(options);
+        FaissIndexState index = _indexes[_model.GetVectorPropertyOrSingle(options)];
+        FaissDistance distance = index.Slot.Distance;
         (string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters)? filter =
             options.Filter is null ? null : FaissFilterTranslator.Translate(options.Filter, _model);
 
@@ -320,9 +340,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             using SqliteConnection connection = _table.Open();
             return _table.Guard.Verify(connection);
         });
-        float[] query = await GetQueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-        CheckDimensions(query, "search vector");
-        if (_state.Normalize)
+        float[] query = await _vectors.GetQueryAsync(searchValue, index.Slot, cancellationToken).ConfigureAwait(false);
+        if (distance.Normalize)
         {
             FaissSearchMapping.NormalizeInPlace(query);
         }
@@ -333,10 +352,11 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             using SqliteConnection connection = _table.Open();
             FaissCollectionRow row = _table.Guard.Verify(connection);
             long[]? selector = filter is { } f ? _table.FilterIds(connection, f.Sql, f.Parameters) : null;
-            return selector is { Length: 0 } ? [] : _state.Read(connection, row, (index, tombstones) => SearchIndex(index, tombstones, query, k, selector));
+            return selector is { Length: 0 } ? [] : index.Read(connection, row, (faiss, tombstones) => SearchIndex(faiss, tombstones, query, k, selector));
         });
 
-        var page = hits.Where(h => FaissSearchMapping.PassesThreshold(h.Score, options.ScoreThreshold, _distance)).Skip(options.Skip).Take(top).ToList();
+        var page = hits.Select(h => (h.Id, Score: distance.ToScore(h.Score)))
+            .Where(h => distance.PassesThreshold(h.Score, options.ScoreThreshold)).Skip(options.Skip).Take(top).ToList();
         if (page.Count == 0)
         {
             yield break;
@@ -348,7 +368,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             _table.Guard.Verify(connection);
             return _table.ReadByIds(connection, page.Select(h => h.Id).ToList(), includeVectors, CreateRecord);
         });
-        foreach ((long id, float score) in page)
+        foreach ((long id, double score) in page)
         {
             if (records.TryGetValue(id, out object? record))
             {
@@ -369,7 +389,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         {
             using SqliteConnection connection = _table.Open();
             _table.Guard.Verify(connection);
-            _state.Save(connection, force: true);
+            _indexes.Save(connection, force: true);
             return true;
         });
         return Task.CompletedTask;
@@ -387,7 +407,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         {
             using SqliteConnection connection = _table.Open();
             _table.Guard.Verify(connection);
-            _state.Rebuild(connection);
+            _indexes.Rebuild(connection);
             return true;
         });
         return Task.CompletedTask;
@@ -408,7 +428,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     {
         if (disposing)
         {
-            _state.Dispose();
+            _indexes.Dispose();
         }
 
         base.Dispose(disposing);
@@ -463,110 +483,11 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         return hits;
     }
 
-    private async Task<IReadOnlyList<float[]>> GetRecordVectorsAsync(List<TRecord> records, CancellationToken cancellationToken)
-    {
-        VectorPropertyModel property = _model.VectorProperty;
-        var vectors = new float[records.Count][];
-        if (FaissModelBuilder.IsNativeVectorType(property.Type))
-        {
-            for (int i = 0; i < records.Count; i++)
-            {
-                vectors[i] = property.GetValueAsObject(records[i]) switch
-                {
-                    ReadOnlyMemory<float> m => m.ToArray(),
-                    float[] a => a,
-                    Embedding<float> e => e.Vector.ToArray(),
-                    _ => throw new ArgumentException($"Record {i} has no vector in '{property.ModelName}'.", nameof(records)),
-                };
-                CheckDimensions(vectors[i], $"vector of record {i}");
-            }
-
-            return vectors;
-        }
-
-        var inputs = records.Select(r => property.GetValueAsObject(r)
-            ?? throw new ArgumentException($"A record has no value in '{property.ModelName}' to embed.", nameof(records))).ToList();
-        CheckGenerator(property);
-        IReadOnlyList<Embedding> embeddings;
-        if (property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator && inputs.All(v => v is string))
-        {
-            // One generator call per batch, with EmbeddingGemma's document prompt and one title per record.
-            var titles = records.Select(r => _titleProperty?.GetValueAsObject(r) as string is { Length: > 0 } t ? t : FaissConstants.NoTitle).ToList();
-            var generationOptions = new EmbeddingGenerationOptions
-            {
-                AdditionalProperties = new()
-                {
-                    [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.DocumentPrompt,
-                    [EmbeddingGemmaPropertyNames.Title] = titles,
-                },
-            };
-            embeddings = await generator.GenerateAsync(inputs.Cast<string>(), generationOptions, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            embeddings = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (embeddings.Count != records.Count)
-        {
-            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {records.Count} inputs.");
-        }
-
-        for (int i = 0; i < records.Count; i++)
-        {
-            vectors[i] = embeddings[i] is Embedding<float> e ? e.Vector.ToArray()
-                : throw new InvalidOperationException($"The embedding generator returned {embeddings[i].GetType().Name}; the FAISS connector needs Embedding<float>.");
-            CheckDimensions(vectors[i], $"embedding of record {i}");
-        }
-
-        return vectors;
-    }
-
-    private async Task<float[]> GetQueryVectorAsync<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken)
-        where TInput : notnull
-    {
-        switch (searchValue)
-        {
-            case ReadOnlyMemory<float> memory:
-                return memory.ToArray();
-            case float[] array:
-                return (float[])array.Clone();
-            case Embedding<float> embedding:
-                return embedding.Vector.ToArray();
-            case string text when property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator:
-                CheckGenerator(property);
-                var generationOptions = new EmbeddingGenerationOptions
-                {
-                    AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.QueryPrompt },
-                };
-                GeneratedEmbeddings<Embedding<float>> generated =
-                    await generator.GenerateAsync([text], generationOptions, cancellationToken).ConfigureAwait(false);
-                return generated[0].Vector.ToArray();
-            case var _ when property.EmbeddingGenerationDispatcher is not null:
-                CheckGenerator(property);
-                Embedding result = await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false);
-                return result is Embedding<float> floats ? floats.Vector.ToArray()
-                    : throw new InvalidOperationException($"The embedding generator returned {result.GetType().Name}; the FAISS connector needs Embedding<float>.");
-            default:
-                throw new NotSupportedException(
-                    $"Search input of type '{typeof(TInput).Name}' is not supported: pass {FaissModelBuilder.SupportedVectorTypes}, or configure an embedding generator for it.");
-        }
-    }
-
-    private void CheckDimensions(float[] vector, string what)
-    {
-        if (vector.Length != _model.VectorProperty.Dimensions)
-        {
-            throw new ArgumentException(
-                $"The {what} has {vector.Length} dimensions; vector property '{_model.VectorProperty.ModelName}' has {_model.VectorProperty.Dimensions}.");
-        }
-    }
-
     private bool CheckIncludeVectors(bool includeVectors)
     {
         if (includeVectors && _model.EmbeddingGenerationRequired)
         {
-            throw new NotSupportedException("IncludeVectors is not supported when the vector property is generated by an embedding generator.");
+            throw new NotSupportedException(VectorDataStrings.IncludeVectorsNotSupportedWithEmbeddingGeneration);
         }
 
         return includeVectors;
@@ -574,19 +495,14 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
 
     private object CreateRecord() => _model.CreateRecord<TRecord>()!;
 
-    /// <summary>Checks the generator's identity against the collection's at its first use here (not at open: a lazily loaded generator stays unloaded).</summary>
-    private void CheckGenerator(VectorPropertyModel property)
-    {
-        if (property.EmbeddingGenerator is IEmbeddingGenerator generator)
+    /// <summary>Checks a generator's identity against its vector property's at its first use here (not at open: a lazily loaded generator stays unloaded).</summary>
+    private void CheckGenerator(FaissVectorSlot slot, IEmbeddingGenerator generator)
+        => Run("CheckEmbeddingGenerator", () =>
         {
-            Run("CheckEmbeddingGenerator", () =>
-            {
-                using SqliteConnection connection = _table.Open();
-                _table.Guard.CheckGenerator(connection, FaissGeneratorIdentity.Of(generator));
-                return true;
-            });
-        }
-    }
+            using SqliteConnection connection = _table.Open();
+            _table.Guard.CheckGenerator(connection, slot, FaissGeneratorIdentity.Of(generator));
+            return true;
+        });
 
     private T Run<T>(string operation, Func<T> action) => FaissSqliteFailure.Run(DatabasePath, Name, operation, action);
 }

@@ -6,14 +6,15 @@ using SkEmbeddingGemma.VectorData.Faiss.Interop;
 namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
-/// The FAISS index of one collection, derived from its SQLite table: loaded from the snapshot file (or rebuilt),
+/// The FAISS index of one vector property of a collection (<see cref="FaissVectorSlot"/>), derived from its SQLite table: loaded from the snapshot file (or rebuilt),
 /// reconciled with the table whenever the collection's version moved (another instance or process wrote), kept in
 /// step by this instance's writes, and snapshotted with write-to-temp plus atomic rename. A snapshot is trusted only if
 /// its SHA-256 is the one recorded in this collection's catalog row (written after the file, for this incarnation):
 /// a snapshot of another database, of a deleted namesake, torn or altered is ignored and the index rebuilt from SQLite.
 /// HNSW can't remove vectors,
 /// so removed ids become tombstones excluded at search and dropped when the index is rebuilt.
-/// Readers run concurrently; writers are exclusive (<see cref="ReaderWriterLockSlim"/>).
+/// Readers run concurrently; writers are exclusive (<see cref="ReaderWriterLockSlim"/>); a write to several indexes of
+/// one collection holds all their write locks around its one SQLite transaction (<see cref="FaissIndexSet"/>).
 /// </summary>
 internal sealed class FaissIndexState : IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class FaissIndexState : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly FaissRecordTable _table;
     private readonly FaissCollectionOptions _options;
+    private readonly FaissVectorSlot _slot;
     private readonly int _dimensions;
     private readonly bool _innerProduct;
     private readonly bool _normalize;
@@ -36,16 +38,19 @@ internal sealed class FaissIndexState : IDisposable
     private int _disposeStarted;
     private bool _rebuildPending;
 
-    internal FaissIndexState(FaissRecordTable table, string indexPath, int dimensions, string distance, string indexKind, FaissCollectionOptions options)
+    internal FaissIndexState(FaissRecordTable table, FaissVectorSlot slot, FaissCollectionOptions options)
     {
         _table = table;
-        IndexPath = indexPath;
-        _dimensions = dimensions;
+        _slot = slot;
+        IndexPath = slot.IndexPath;
+        _dimensions = slot.Dimensions;
         _options = options;
-        _innerProduct = distance != DistanceFunction.EuclideanSquaredDistance;
-        _normalize = distance == DistanceFunction.CosineSimilarity;
-        _kind = indexKind;
+        _innerProduct = slot.Distance.Metric == FaissMetric.InnerProduct;
+        _normalize = slot.Distance.Normalize;
+        _kind = slot.IndexKind;
     }
+
+    internal FaissVectorSlot Slot => _slot;
 
     internal string IndexPath { get; }
 
@@ -101,68 +106,70 @@ internal sealed class FaissIndexState : IDisposable
         }
     }
 
-    /// <summary>
-    /// Runs a SQLite write transaction, then applies its effect (removed and added ids) to the index. The transaction
-    /// returns what to apply; if another writer moved the version in between, the index is reconciled lazily instead.
-    /// </summary>
-    internal void Write(SqliteConnection connection, Func<SqliteTransaction, (IReadOnlyList<long> Removed, long[] Added, IReadOnlyList<float[]> Vectors)> write)
+    /// <summary>Takes the write lock and brings the index up to the table (the first step of <see cref="FaissIndexSet.Write"/>).</summary>
+    internal void EnterWrite(SqliteConnection connection)
     {
         _lock.EnterWriteLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             SyncLocked(connection);
-            long newVersion;
-            (IReadOnlyList<long> removed, long[] added, IReadOnlyList<float[]> vectors) change;
-            using (SqliteTransaction transaction = connection.BeginTransaction())
-            {
-                FaissCollectionRow before = _table.Guard.VerifyCurrent(connection, transaction);
-                change = write(transaction);
-                newVersion = FaissCatalog.BumpVersion(connection, transaction, _table.CollectionName) ?? throw _table.Guard.MissingCollection();
-                transaction.Commit();
-                if (before.Version != _version || before.Uid != _uid)
-                {
-                    _version = -1;
-                    return;
-                }
-            }
-
-            try
-            {
-                Remove(change.removed);
-                Add(change.added, change.vectors);
-                _version = newVersion;
-                _unsavedChanges += change.removed.Count + change.added.Length;
-                if (NeedsIvfRetrain(_index?.Count ?? 0))
-                {
-                    // Trained on a small first batch: retrain on everything at next use.
-                    DropIndexLocked();
-                    _rebuildPending = true;
-                    return;
-                }
-
-                if (_unsavedChanges >= _options.SnapshotThreshold)
-                {
-                    try
-                    {
-                        SaveLocked();
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
-                    {
-                        // The write is committed; the snapshot is only a cache (the next open rebuilds what it lacks).
-                    }
-                }
-            }
-            catch (FaissException)
-            {
-                // SQLite holds the records; rebuild the derived index on next use.
-                DropIndexLocked();
-                throw;
-            }
         }
-        finally
+        catch
         {
             _lock.ExitWriteLock();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the write lock taken by <see cref="EnterWrite"/>.</summary>
+    internal void ExitWrite() => _lock.ExitWriteLock();
+
+    /// <summary>
+    /// Under the write lock, after the SQLite transaction committed: applies its effect (removed and added ids) to the
+    /// index. If another writer moved the version before the transaction (<paramref name="before"/>), the index is
+    /// reconciled lazily instead.
+    /// </summary>
+    /// <exception cref="FaissException">FAISS failed; the index is dropped and rebuilt from SQLite at next use.</exception>
+    internal void ApplyWrite(FaissCollectionRow before, long newVersion, IReadOnlyList<long> removed, long[] added, IReadOnlyList<float[]> vectors)
+    {
+        if (before.Version != _version || before.Uid != _uid)
+        {
+            _version = -1;
+            return;
+        }
+
+        try
+        {
+            Remove(removed);
+            Add(added, vectors);
+            _version = newVersion;
+            _unsavedChanges += removed.Count + added.Length;
+            if (NeedsIvfRetrain(_index?.Count ?? 0))
+            {
+                // Trained on a small first batch: retrain on everything at next use.
+                DropIndexLocked();
+                _rebuildPending = true;
+                return;
+            }
+
+            if (_unsavedChanges >= _options.SnapshotThreshold)
+            {
+                try
+                {
+                    SaveLocked();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+                {
+                    // The write is committed; the snapshot is only a cache (the next open rebuilds what it lacks).
+                }
+            }
+        }
+        catch (FaissException)
+        {
+            // SQLite holds the records; rebuild the derived index on next use.
+            DropIndexLocked();
+            throw;
         }
     }
 
@@ -278,7 +285,7 @@ internal sealed class FaissIndexState : IDisposable
 
         if (_index is null && allowSnapshot && !_rebuildPending)
         {
-            TryLoadSnapshot(row.Snapshot);
+            TryLoadSnapshot(row.SnapshotOf(_slot));
         }
 
         _rebuildPending = false;
@@ -299,7 +306,7 @@ internal sealed class FaissIndexState : IDisposable
 
         var ids = new List<long>(Math.Min(missing.Count, AddChunk));
         var vectors = new List<float[]>(ids.Capacity);
-        foreach ((long id, float[] vector) in _table.Vectors(connection, transaction, missing))
+        foreach ((long id, float[] vector) in _table.Vectors(connection, transaction, _slot, missing))
         {
             ids.Add(id);
             vectors.Add(vector);
@@ -484,7 +491,7 @@ internal sealed class FaissIndexState : IDisposable
 
         using (SqliteConnection connection = _table.Open())
         {
-            FaissCatalog.SetSnapshot(connection, _table.CollectionName, _uid, checksum);
+            FaissCatalog.SetSnapshot(connection, _table.CollectionName, _uid, _slot, checksum);
         }
 
         _unsavedChanges = 0;

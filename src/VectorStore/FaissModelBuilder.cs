@@ -13,8 +13,9 @@ internal sealed class FaissModelBuilder() : CollectionModelBuilder(BuildingOptio
 
     internal static readonly CollectionModelBuildingOptions BuildingOptions = new()
     {
-        RequiresAtLeastOneVector = true,
-        SupportsMultipleVectors = false,
+        // One FAISS index per vector property; a record without one is stored and read, but not searched.
+        RequiresAtLeastOneVector = false,
+        SupportsMultipleVectors = true,
     };
 
     /// <summary>Gets a value indicating whether a vector property holds vectors itself (no embedding generation).</summary>
@@ -58,15 +59,7 @@ internal sealed class FaissModelBuilder() : CollectionModelBuilder(BuildingOptio
     /// <summary>Rejects distance functions and index kinds that FAISS can't serve, at collection creation.</summary>
     internal static void ValidateVectorProperty(VectorPropertyModel vectorProperty)
     {
-        switch (vectorProperty.DistanceFunction)
-        {
-            case null or DistanceFunction.DotProductSimilarity or DistanceFunction.CosineSimilarity or DistanceFunction.EuclideanSquaredDistance:
-                break;
-            default:
-                throw new NotSupportedException(
-                    $"Distance function '{vectorProperty.DistanceFunction}' of vector property '{vectorProperty.ModelName}' is not supported by the FAISS connector; "
-                    + $"use {DistanceFunction.DotProductSimilarity}, {DistanceFunction.CosineSimilarity} or {DistanceFunction.EuclideanSquaredDistance}.");
-        }
+        _ = FaissDistance.For(vectorProperty);
 
         switch (vectorProperty.IndexKind)
         {

@@ -9,7 +9,8 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
 /// The SQLite side of a collection (the source of truth): table <c>c_{name}</c> holds keys and data, table
-/// <c>v_{name}</c> the vectors (apart, so filter scans don't read 3 KB of vector per row), both keyed by the FAISS id;
+/// <c>v_{name}</c> the vectors (apart, so filter scans don't read 3 KB of vector per row; one column per vector
+/// property, see <see cref="FaissVectorSlot"/>; absent when the record has no vector property), both keyed by the FAISS id;
 /// plus its row in the catalog (<see cref="FaissCatalog"/>), checked by <see cref="FaissCollectionGuard"/>.
 /// </summary>
 internal sealed class FaissRecordTable
@@ -21,8 +22,9 @@ internal sealed class FaissRecordTable
     private readonly string _selectColumnsWithoutVector;
     private readonly string _selectColumnsWithVector;
 
-    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model, string distance, string indexKind)
+    internal FaissRecordTable(string databasePath, string collectionName, CollectionModel model, IReadOnlyList<FaissVectorSlot> slots)
     {
+        Slots = slots;
         _connectionString = ConnectionString(databasePath);
         DatabasePath = databasePath;
         CollectionName = collectionName;
@@ -31,13 +33,13 @@ internal sealed class FaissRecordTable
         _vectorTable = FaissColumnMapping.Quote("v_" + collectionName);
         foreach (PropertyModel property in _model.Properties)
         {
-            if (property.StorageName is FaissConstants.IdColumn or VectorColumn)
+            if (property.StorageName is FaissConstants.IdColumn or FaissVectorSlot.FirstColumn)
             {
                 throw new NotSupportedException($"The storage name '{property.StorageName}' of property '{property.ModelName}' is reserved by the FAISS connector.");
             }
         }
 
-        Guard = new FaissCollectionGuard(databasePath, collectionName, model, FaissStoredDefinition.FromModel(model, distance, indexKind));
+        Guard = new FaissCollectionGuard(databasePath, collectionName, model, FaissStoredDefinition.FromModel(model, slots));
         var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
         foreach (DataPropertyModel data in _model.DataProperties)
         {
@@ -45,11 +47,13 @@ internal sealed class FaissRecordTable
         }
 
         _selectColumnsWithoutVector = columns.ToString() + " FROM " + _table + " AS t";
-        _selectColumnsWithVector = columns.ToString() + ", v." + VectorColumn + " FROM " + _table + " AS t LEFT JOIN " + _vectorTable
-            + " AS v ON v." + FaissConstants.IdColumn + " = t." + FaissConstants.IdColumn;
+        _selectColumnsWithVector = slots.Count == 0 ? _selectColumnsWithoutVector
+            : columns.ToString() + string.Concat(slots.Select(v => ", v." + v.Column)) + " FROM " + _table + " AS t LEFT JOIN " + _vectorTable
+                + " AS v ON v." + FaissConstants.IdColumn + " = t." + FaissConstants.IdColumn;
     }
 
-    private const string VectorColumn = "_vector";
+    /// <summary>Gets the vector properties (empty when the record has none).</summary>
+    internal IReadOnlyList<FaissVectorSlot> Slots { get; }
 
     internal string CollectionName { get; }
 
@@ -113,8 +117,13 @@ internal sealed class FaissRecordTable
 
             ddl.Append(')');
             FaissCatalog.Execute(connection, transaction, ddl.ToString());
-            FaissCatalog.Execute(connection, transaction,
-                $"CREATE TABLE {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY, {VectorColumn} BLOB NOT NULL)");
+            if (Slots.Count > 0)
+            {
+                // One vector property gives the table single-vector stores always had.
+                FaissCatalog.Execute(connection, transaction,
+                    $"CREATE TABLE {_vectorTable} ({FaissConstants.IdColumn} INTEGER PRIMARY KEY{string.Concat(Slots.Select(v => $", {v.Column} BLOB NOT NULL"))})");
+            }
+
             foreach (DataPropertyModel data in _model.DataProperties.Where(d => d.IsIndexed))
             {
                 FaissCatalog.Execute(connection, transaction,
@@ -150,6 +159,11 @@ internal sealed class FaissRecordTable
             }
         }
 
+        if (Slots.Count == 0)
+        {
+            return removed;
+        }
+
         using SqliteCommand vectors = connection.CreateCommand();
         vectors.Transaction = transaction;
         vectors.CommandText = $"DELETE FROM {_vectorTable} WHERE {FaissConstants.IdColumn} = @id";
@@ -163,8 +177,8 @@ internal sealed class FaissRecordTable
         return removed;
     }
 
-    /// <summary>Inserts records (their old rows must be deleted first) and returns their new FAISS ids.</summary>
-    internal long[] Insert(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<object> records, IReadOnlyList<float[]> vectors)
+    /// <summary>Inserts records (their old rows must be deleted first) with their vectors (one list per vector property) and returns their new FAISS ids.</summary>
+    internal long[] Insert(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<object> records, IReadOnlyList<IReadOnlyList<float[]>> vectors)
     {
         var columns = new List<PropertyModel> { _model.KeyProperty };
         columns.AddRange(_model.DataProperties);
@@ -175,9 +189,10 @@ internal sealed class FaissRecordTable
         var parameters = columns.Select((_, i) => command.Parameters.Add("@p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text)).ToArray();
         using SqliteCommand vectorCommand = connection.CreateCommand();
         vectorCommand.Transaction = transaction;
-        vectorCommand.CommandText = $"INSERT INTO {_vectorTable} ({FaissConstants.IdColumn}, {VectorColumn}) VALUES (@id, @vector)";
+        vectorCommand.CommandText = $"INSERT INTO {_vectorTable} ({FaissConstants.IdColumn}{string.Concat(Slots.Select(v => ", " + v.Column))}) "
+            + $"VALUES (@id{string.Concat(Slots.Select(v => ", @v" + v.Key))})";
         SqliteParameter idParameter = vectorCommand.Parameters.Add("@id", SqliteType.Integer);
-        SqliteParameter vectorParameter = vectorCommand.Parameters.Add("@vector", SqliteType.Blob);
+        SqliteParameter[] vectorParameters = [.. Slots.Select(v => vectorCommand.Parameters.Add("@v" + v.Key, SqliteType.Blob))];
         var ids = new long[records.Count];
         for (int r = 0; r < records.Count; r++)
         {
@@ -189,9 +204,16 @@ internal sealed class FaissRecordTable
             }
 
             ids[r] = (long)command.ExecuteScalar()!;
-            idParameter.Value = ids[r];
-            vectorParameter.Value = FaissColumnMapping.VectorToBlob(vectors[r]);
-            vectorCommand.ExecuteNonQuery();
+            if (Slots.Count > 0)
+            {
+                idParameter.Value = ids[r];
+                for (int v = 0; v < Slots.Count; v++)
+                {
+                    vectorParameters[v].Value = FaissColumnMapping.VectorToBlob(vectors[v][r]);
+                }
+
+                vectorCommand.ExecuteNonQuery();
+            }
         }
 
         return ids;
@@ -213,12 +235,12 @@ internal sealed class FaissRecordTable
         return ids;
     }
 
-    /// <summary>Streams (id, vector) of all rows, or of the rows in <paramref name="only"/>.</summary>
-    internal IEnumerable<(long Id, float[] Vector)> Vectors(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlySet<long>? only)
+    /// <summary>Streams (id, vector) of one vector property for all rows, or for the rows in <paramref name="only"/>.</summary>
+    internal IEnumerable<(long Id, float[] Vector)> Vectors(SqliteConnection connection, SqliteTransaction? transaction, FaissVectorSlot slot, IReadOnlySet<long>? only)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {FaissConstants.IdColumn}, {VectorColumn} FROM {_vectorTable} ORDER BY {FaissConstants.IdColumn}";
+        command.CommandText = $"SELECT {FaissConstants.IdColumn}, {slot.Column} FROM {_vectorTable} ORDER BY {FaissConstants.IdColumn}";
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -295,14 +317,18 @@ internal sealed class FaissRecordTable
                 data.SetValueAsObject(record, FaissColumnMapping.FromDb(reader.GetValue(column++), data.Type));
             }
 
-            if (includeVectors && !reader.IsDBNull(column))
+            for (int v = 0; includeVectors && v < Slots.Count; v++, column++)
             {
-                float[] vector = FaissColumnMapping.BlobToVector((byte[])reader.GetValue(column));
-                Type type = _model.VectorProperty.Type;
-                object value = type == typeof(float[]) ? vector
-                    : type == typeof(Embedding<float>) ? new Embedding<float>(vector)
-                    : new ReadOnlyMemory<float>(vector);
-                _model.VectorProperty.SetValueAsObject(record, value);
+                // A generated (string) vector property never reads back: IncludeVectors is refused with a generator.
+                if (!reader.IsDBNull(column) && FaissModelBuilder.IsNativeVectorType(Slots[v].Property.Type))
+                {
+                    float[] vector = FaissColumnMapping.BlobToVector((byte[])reader.GetValue(column));
+                    VectorPropertyModel property = Slots[v].Property;
+                    object value = property.Type == typeof(float[]) ? vector
+                        : property.Type == typeof(Embedding<float>) ? new Embedding<float>(vector)
+                        : new ReadOnlyMemory<float>(vector);
+                    property.SetValueAsObject(record, value);
+                }
             }
 
             results.Add((reader.GetInt64(0), record));

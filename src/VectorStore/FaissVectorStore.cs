@@ -102,7 +102,7 @@ public sealed class FaissVectorStore : VectorStore
             using SqliteConnection connection = FaissRecordTable.Open(_connectionString);
             if (FaissCatalog.Drop(connection, name))
             {
-                FaissIndexState.DeleteFile(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
+                FaissIndexSet.DeleteSnapshots(FaissCollection<object, object>.IndexPathFor(DatabasePath, name));
             }
 
             return true;

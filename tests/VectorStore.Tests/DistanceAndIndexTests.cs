@@ -81,10 +81,7 @@ public sealed class DistanceAndIndexTests : IDisposable
     }
 
     [Theory]
-    [InlineData(DistanceFunction.CosineDistance)]
-    [InlineData(DistanceFunction.EuclideanDistance)]
     [InlineData(DistanceFunction.ManhattanDistance)]
-    [InlineData(DistanceFunction.NegativeDotProductSimilarity)]
     [InlineData(DistanceFunction.HammingDistance)]
     public void Unsupported_distance_functions_throw_at_creation(string distance)
     {
