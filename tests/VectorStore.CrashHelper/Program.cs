@@ -1,17 +1,19 @@
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 
-// Usage: VectorStore.CrashHelper <database> <collection> <index-kind> [upsert|churn|create]
+// Usage: VectorStore.CrashHelper <database> <collection> <index-kind> [upsert|churn|create] [two-vectors]
 // upsert: upserts records 0, 1, 2, ... in batches of 1..3 and prints "ack <id>" after each UpsertAsync returned.
 // churn: the same, and after each batch deletes an earlier record ("deleting <id>" before, "del <id>" after) and
 // saves the index snapshot every other batch, so a kill lands in upserts, deletes and snapshot saves alike.
 // create: creates collections <collection>0, 1, 2, ... with record i each ("created <i>"), and deletes each one two
 // steps later ("dropped <i>"), so a kill lands in collection creation and deletion.
+// two-vectors: records get a second vector property, Vector2 (the vector reversed, EuclideanDistance, its own index).
 string database = args[0];
 string collectionName = args[1];
 string indexKind = args[2];
 string mode = args.Length > 3 ? args[3] : "upsert";
 bool churn = mode == "churn";
+bool twoVectors = args.Length > 4 && args[4] == "two-vectors";
 
 var definition = new VectorStoreCollectionDefinition
 {
@@ -20,6 +22,7 @@ var definition = new VectorStoreCollectionDefinition
         new VectorStoreKeyProperty("Id", typeof(long)),
         new VectorStoreDataProperty("Text", typeof(string)),
         new VectorStoreVectorProperty("Vector", typeof(float[]), 8) { IndexKind = indexKind },
+        .. twoVectors ? [new VectorStoreVectorProperty("Vector2", typeof(float[]), 8) { DistanceFunction = DistanceFunction.EuclideanDistance }] : Array.Empty<VectorStoreProperty>(),
     ],
 };
 
@@ -60,7 +63,13 @@ for (long step = 0; ; step++)
             vector[d] = (float)(random.NextDouble() * 2 - 1);
         }
 
-        records.Add(new() { ["Id"] = next, ["Text"] = $"record {next}", ["Vector"] = vector });
+        var record = new Dictionary<string, object?> { ["Id"] = next, ["Text"] = $"record {next}", ["Vector"] = vector };
+        if (twoVectors)
+        {
+            record["Vector2"] = vector.Reverse().ToArray();
+        }
+
+        records.Add(record);
     }
 
     await collection.UpsertAsync(records);

@@ -9,13 +9,16 @@ public sealed class PersistenceTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static VectorStoreCollectionDefinition Definition(string indexKind) => new()
+    private static VectorStoreCollectionDefinition Definition(string indexKind, bool twoVectors = false) => new()
     {
         Properties =
         [
             new VectorStoreKeyProperty("Id", typeof(long)),
             new VectorStoreDataProperty("Text", typeof(string)),
             new VectorStoreVectorProperty("Vector", typeof(float[]), 8) { IndexKind = indexKind },
+
+            // As VectorStore.CrashHelper's two-vectors mode writes it: the vector reversed.
+            .. twoVectors ? [new VectorStoreVectorProperty("Vector2", typeof(float[]), 8) { DistanceFunction = DistanceFunction.EuclideanDistance }] : Array.Empty<VectorStoreProperty>(),
         ],
     };
 
@@ -102,11 +105,12 @@ public sealed class PersistenceTests : IDisposable
     [InlineData(IndexKind.Flat, "churn", 120)]
     [InlineData(IndexKind.Hnsw, "churn", 250)]
     [InlineData(IndexKind.IvfFlat, "churn", 200)]
-    public async Task Killed_writer_loses_nothing_that_was_acknowledged(string indexKind, string mode, long killAfter)
+    [InlineData(IndexKind.Hnsw, "churn", 150, true)]
+    public async Task Killed_writer_loses_nothing_that_was_acknowledged(string indexKind, string mode, long killAfter, bool twoVectors = false)
     {
         string helper = Path.Combine(AppContext.BaseDirectory, "VectorStore.CrashHelper.dll");
         Assert.True(File.Exists(helper), helper);
-        var start = new ProcessStartInfo("dotnet", [helper, _temp.Database, "crash", indexKind, mode])
+        var start = new ProcessStartInfo("dotnet", [helper, _temp.Database, "crash", indexKind, mode, twoVectors ? "two-vectors" : "one-vector"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -160,7 +164,7 @@ public sealed class PersistenceTests : IDisposable
             }
         }
         using var store = new FaissVectorStore(_temp.Database);
-        var collection = store.GetDynamicCollection("crash", Definition(indexKind));
+        var collection = store.GetDynamicCollection("crash", Definition(indexKind, twoVectors));
         var ids = (await collection.GetAsync(r => true, 1_000_000).ToListAsync()).Select(r => (long)r["Id"]!).ToHashSet();
         for (long id = 0; id <= lastAck; id++)
         {
@@ -175,7 +179,8 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // And the index (the recorded snapshot, reconciled, or rebuilt from SQLite) finds exactly them, with exact best scores.
-        var found = (await collection.SearchAsync((float[])Record(lastAck)["Vector"]!, ids.Count).ToListAsync()).Select(r => (long)r.Record["Id"]!).ToHashSet();
+        var vectorOptions = new VectorSearchOptions<Dictionary<string, object?>> { VectorProperty = twoVectors ? r => r["Vector"] : null };
+        var found = (await collection.SearchAsync((float[])Record(lastAck)["Vector"]!, ids.Count, vectorOptions).ToListAsync()).Select(r => (long)r.Record["Id"]!).ToHashSet();
         if (indexKind == IndexKind.Hnsw && deleted.Count > 0)
         {
             // HNSW keeps deleted vectors as excluded tombstones, and an approximate search around many of them may miss a few live ones.
@@ -191,7 +196,20 @@ public sealed class PersistenceTests : IDisposable
         {
             float[] query = Vector(id);
             double best = ids.Max(other => Dot(query, Vector(other)));
-            Assert.Equal(best, (await collection.SearchAsync(query, 1).SingleAsync()).Score!.Value, 4);
+            Assert.Equal(best, (await collection.SearchAsync(query, 1, vectorOptions).SingleAsync()).Score!.Value, 4);
+        }
+
+        if (twoVectors)
+        {
+            // The second index (flat, exact) holds exactly the committed records too, each found by its own reversed vector.
+            var options = new VectorSearchOptions<Dictionary<string, object?>> { VectorProperty = r => r["Vector2"] };
+            var second = (await collection.SearchAsync(new float[8], ids.Count + 5, options).ToListAsync()).Select(r => (long)r.Record["Id"]!).ToHashSet();
+            Assert.Equal(ids, second);
+            foreach (long id in ids.Order().Take(20))
+            {
+                var hit = await collection.SearchAsync(Vector(id).Reverse().ToArray(), 1, options).SingleAsync();
+                Assert.Equal((id, 0.0), ((long)hit.Record["Id"]!, hit.Score!.Value));
+            }
         }
     }
 
