@@ -319,6 +319,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     /// <exception cref="ArgumentNullException"><paramref name="searchValue"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
     /// <exception cref="NotSupportedException">The filter uses an unsupported construct, the input type can't be embedded, or vectors were requested for generated embeddings.</exception>
+    /// <exception cref="InvalidOperationException">The record has no vector property, or several and <c>VectorProperty</c> names none, or the vector property's generator can't embed this input type.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist, or SQLite or FAISS failed.</exception>
     /// <exception cref="FaissCollectionMismatchException">The collection was created with another definition, or embedded by another generator.</exception>
     public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(

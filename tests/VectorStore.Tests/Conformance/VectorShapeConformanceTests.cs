@@ -169,6 +169,27 @@ public sealed class VectorShapeConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_by_another_instance_reaches_every_vector_index()
+    {
+        using var storeA = new FaissVectorStore(_temp.Database);
+        using var storeB = new FaissVectorStore(_temp.Database);
+        var a = await SeededMultiVectorAsync(storeA);
+        var b = storeB.GetCollection<int, MultiVectorRecord>("multi");
+        Assert.Equal(2, (await b.SearchAsync(new ReadOnlyMemory<float>([10, 2, 6]), 1, new() { VectorProperty = r => r.Vector2 }).SingleAsync()).Record.Key);
+        Assert.Equal(1, (await b.SearchAsync(new ReadOnlyMemory<float>([1, 2, 3]), 1, new() { VectorProperty = r => r.Vector1 }).SingleAsync()).Record.Key);
+
+        await a.UpsertAsync(new MultiVectorRecord { Key = 3, Number = 3, Vector1 = new([-1, 0, 0]), Vector2 = new([-5, -5, -5]) });
+        await a.DeleteAsync(2);
+
+        var byVector1 = await b.SearchAsync(new ReadOnlyMemory<float>([-1, 0, 0]), 5, new() { VectorProperty = r => r.Vector1 }).ToListAsync();
+        Assert.Equal([3, 1], byVector1.Select(r => r.Record.Key));
+        Assert.Equal(1.0, byVector1[0].Score!.Value, 5);
+        var byVector2 = await b.SearchAsync(new ReadOnlyMemory<float>([-5, -5, -5]), 5, new() { VectorProperty = r => r.Vector2 }).ToListAsync();
+        Assert.Equal([3, 1], byVector2.Select(r => r.Record.Key));
+        Assert.Equal(0.0, byVector2[0].Score!.Value, 5);
+    }
+
+    [Fact]
     public async Task Reopening_with_another_vector_definition_is_refused_per_vector_property()
     {
         using (var store = new FaissVectorStore(_temp.Database))
