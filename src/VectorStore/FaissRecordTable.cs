@@ -234,7 +234,8 @@ internal sealed class FaissRecordTable
     internal long[] FilterIds(SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FaissConstants.IdColumn} FROM {_table} WHERE {where}";
+        // Alias t: translated filters name their columns t."...", as in Read, so a json_each subquery can't shadow them.
+        command.CommandText = $"SELECT t.{FaissConstants.IdColumn} FROM {_table} AS t WHERE {where}";
         AddParameters(command, parameters);
         using SqliteDataReader reader = command.ExecuteReader();
         var ids = new List<long>();
