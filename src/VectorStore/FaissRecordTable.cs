@@ -38,6 +38,7 @@ internal sealed class FaissRecordTable
         }
 
         Guard = new FaissCollectionGuard(databasePath, collectionName, model, FaissStoredDefinition.FromModel(model, distance, indexKind));
+        FullText = new FaissFullTextIndex(collectionName, model);
         var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
         foreach (DataPropertyModel data in _model.DataProperties)
         {
@@ -57,6 +58,9 @@ internal sealed class FaissRecordTable
 
     /// <summary>Gets the check that the collection in the store is the one this instance was opened for.</summary>
     internal FaissCollectionGuard Guard { get; }
+
+    /// <summary>Gets the FTS5 index over the full-text-indexed properties (hybrid search's keyword side).</summary>
+    internal FaissFullTextIndex FullText { get; }
 
     internal static string ConnectionString(string databasePath)
         => new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 60 }.ToString();
@@ -124,6 +128,7 @@ internal sealed class FaissRecordTable
             createdUid = FaissCatalog.Insert(connection, transaction, CollectionName, Guard.Definition);
         }
 
+        FullText.Ensure(connection, transaction);
         hook?.Invoke(connection, transaction, createdUid is not null);
         transaction.Commit();
         if (createdUid is not null)
