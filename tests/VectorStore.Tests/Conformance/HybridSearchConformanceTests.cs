@@ -266,6 +266,38 @@ public sealed class HybridSearchConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Dynamic_records_with_a_generated_embedding_search_by_text_and_keywords()
+    {
+        var generator = new FakeEmbeddingGenerator(64);
+        var definition = new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Id", typeof(string)),
+                new VectorStoreDataProperty("Body", typeof(string)) { IsFullTextIndexed = true },
+                new VectorStoreDataProperty("Team", typeof(string)),
+                new VectorStoreVectorProperty("Text", typeof(string), 64) { EmbeddingGenerator = generator },
+            ],
+        };
+        using var store = new FaissVectorStore(_temp.Database);
+        var collection = store.GetDynamicCollection("dynamic_hybrid", definition);
+        await collection.EnsureCollectionExistsAsync();
+        string[] bodies = ["printer jams when printing duplex", "printer paper tray is empty", "error 0x80070005 access denied", "printer offline after update"];
+        await collection.UpsertAsync(bodies.Select((b, i) => new Dictionary<string, object?>
+        {
+            ["Id"] = "doc" + i, ["Body"] = b, ["Team"] = i % 2 == 0 ? "ops" : "dev", ["Text"] = b,
+        }));
+
+        // The text is embedded with the query prompt for the vector side; the hex code is found by the keyword side.
+        var results = await collection.HybridSearchAsync("printer problems", ["0x80070005"], top: 2).ToListAsync();
+        Assert.Equal("doc2", results[0].Record["Id"]);
+        Assert.Equal("query", generator.Calls[^1].Options!.AdditionalProperties![EmbeddingGemmaPropertyNames.PromptName]);
+
+        results = await collection.HybridSearchAsync("printer problems", ["0x80070005"], top: 4, new() { Filter = r => (string)r["Team"]! == "dev" }).ToListAsync();
+        Assert.Equal(["doc1", "doc3"], results.Select(r => (string)r.Record["Id"]!).Order());
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_refused()
     {
         using var store = new FaissVectorStore(_temp.Database);
