@@ -31,7 +31,21 @@ internal sealed class FaissFullTextIndex
         _collectionName = collectionName;
         _recordTable = FaissColumnMapping.Quote("c_" + collectionName);
         _keyColumn = FaissColumnMapping.Quote(model.KeyProperty.StorageName);
-        _columns = [.. model.DataProperties.Where(p => p.IsFullTextIndexed && p.Type == typeof(string)).Select(p => p.StorageName)];
+        _columns = [.. model.DataProperties.Where(p => p.IsFullTextIndexed).Select(p => p.StorageName)];
+        foreach (DataPropertyModel property in model.DataProperties.Where(p => p.IsFullTextIndexed))
+        {
+            if (property.Type != typeof(string))
+            {
+                throw new NotSupportedException(
+                    $"Property '{property.ModelName}' is full-text indexed but is {property.Type.Name}; the FAISS connector full-text indexes string properties only.");
+            }
+
+            if (property.StorageName.Equals("rank", StringComparison.OrdinalIgnoreCase) || property.StorageName.Equals("rowid", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new NotSupportedException(
+                    $"Full-text-indexed property '{property.ModelName}' is stored as '{property.StorageName}', a column name SQLite FTS5 reserves; give it another StorageName.");
+            }
+        }
     }
 
     /// <summary>Gets the FTS5 table's name for a collection (dropped with it by <see cref="FaissCatalog.Drop"/>).</summary>

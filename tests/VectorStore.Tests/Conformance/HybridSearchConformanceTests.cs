@@ -144,6 +144,16 @@ public sealed class HybridSearchConformanceTests : IDisposable
 
         hybrid = await collection.HybridSearchAsync(query, ["ECONNRESET"], top: 3).ToListAsync();
         Assert.Equal(error.Id, hybrid[0].Record.Id);
+
+        // Beyond the vector side's candidates, a keyword match still enters, read from SQLite with its vector.
+        Doc last = byVector[^1];
+        last.Text = "kernel oops XYZZY-9";
+        await collection.UpsertAsync(last);
+        hybrid = await collection.HybridSearchAsync(query, ["XYZZY-9"], top: 2, new() { IncludeVectors = true }).ToListAsync();
+        Assert.Equal([byVector[0].Id, last.Id], hybrid.Select(r => r.Record.Id));
+        Assert.Equal(1.0 / 61, hybrid[1].Score!.Value, 12);
+        Assert.Equal(last.Vector.ToArray(), hybrid[1].Record.Vector.ToArray());
+        Assert.Equal(byVector[0].Vector.ToArray(), hybrid[0].Record.Vector.ToArray());
     }
 
     [Fact]
@@ -312,6 +322,19 @@ public sealed class HybridSearchConformanceTests : IDisposable
         var results = await hybrid.HybridSearchAsync(s_same, ["\"Grapes\" OR", "Text:juicy", "NEAR(", "*"], top: 3).ToListAsync();
         Assert.Equal(3, results.Count);
         Assert.Empty(await hybrid.HybridSearchAsync(s_same, ["x"], top: 3, new() { Filter = r => r.Code > 5 }).ToListAsync());
+
+        // FTS5 reserves some column names, and indexes text only: refused when the collection is opened.
+        var reserved = new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Id", typeof(int)),
+                new VectorStoreDataProperty("Score", typeof(string)) { IsFullTextIndexed = true, StorageName = "rank" },
+                new VectorStoreVectorProperty("Vector", typeof(ReadOnlyMemory<float>), 4),
+            ],
+        };
+        NotSupportedException e = Assert.ThrowsAny<NotSupportedException>(() => store.GetDynamicCollection("reserved", reserved));
+        Assert.Contains("'rank'", e.Message, StringComparison.Ordinal);
 
         using var noText = new FaissVectorStore(_temp.File("other.db"));
         var plain = noText.GetCollection<int, PlainDoc>("plain");
