@@ -142,6 +142,7 @@ internal static class FaissCatalog
         {
             Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
             Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
+            Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote(FaissFullTextIndex.TableName(name))}");
         }
 
         Execute(connection, transaction, $"DELETE FROM {Table} WHERE name = @name", ("@name", name));

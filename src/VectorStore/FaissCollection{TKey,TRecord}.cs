@@ -33,7 +33,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
 /// </remarks>
 #pragma warning disable CA1711 // Identifiers should not have incorrect suffix: "Collection" is the MEVD naming convention.
-public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class

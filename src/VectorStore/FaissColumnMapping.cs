@@ -24,7 +24,14 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <item><description><c>DateTimeOffset</c>: text <c>"{UtcTicks:D19} {Offset:±hh:mm}"</c>, so the instant (100 ns
 /// precision) and the offset come back exactly. Filters compare instants and ignore Offset, as
 /// <c>DateTimeOffset</c>'s operators do.</description></item>
-/// <item><description>Arrays and lists: JSON text of their elements, with NaN and infinities as named literals.</description></item>
+/// <item><description><c>decimal</c>: text, a comparable key and the invariant-culture value (<see cref="FaissDecimalText"/>),
+/// so every digit and the scale come back; filters compare numerically and exactly.</description></item>
+/// <item><description><c>DateOnly</c>: text <c>yyyy-MM-dd</c>; <c>TimeOnly</c>: text <c>HH:mm:ss.fffffff</c> (100 ns
+/// precision). Both sort as their values do.</description></item>
+/// <item><description>Arrays and lists: JSON arrays. Elements of string, bool, the integer types, float, double and
+/// Guid are JSON strings and numbers (NaN and infinities as named literals); elements of decimal, DateTime,
+/// DateTimeOffset, DateOnly and TimeOnly are JSON strings holding the text their scalar form stores, so they round-trip
+/// and compare exactly as that form does.</description></item>
 /// </list>
 /// Values written before this format (DateTime and DateTimeOffset as bare ticks) are still read and filtered: a
 /// DateTime with Kind Unspecified, a DateTimeOffset at offset zero.
@@ -32,24 +39,34 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 internal static class FaissColumnMapping
 {
     internal const string SupportedDataTypes =
-        "string, bool, int, long, short, byte, float, double, Guid, DateTime, DateTimeOffset (and their nullable forms), "
-        + "and arrays or lists of string, bool, int, long, float, double or Guid";
+        "string, bool, int, long, short, byte, float, double, decimal, Guid, DateTime, DateTimeOffset, DateOnly, TimeOnly (and their nullable forms), "
+        + "and arrays or lists of string, bool, int, long, short, float, double, decimal, Guid, DateTime, DateTimeOffset, DateOnly or TimeOnly";
 
     // The width of the tick prefix of DateTime and DateTimeOffset text: DateTime.MaxValue.Ticks has 19 digits, and
     // zero padding makes the text sort by ticks as well.
     private const int TickDigits = 19;
     private const string NaNText = "NaN";
+    private const string DateOnlyFormat = "yyyy-MM-dd";
+    private const string TimeOnlyFormat = "HH:mm:ss.fffffff";
     // Not numeric-looking text: a REAL column would convert "-0" back to a number (zero, without its sign).
     private const string NegativeZeroText = "NegativeZero";
+
+    // Element types whose JSON form is the text their scalar form stores (JSON numbers would lose decimal digits;
+    // System.Text.Json's dates would convert Local times by the writing machine's zone).
+    private static readonly Type[] s_textElementTypes = [typeof(decimal), typeof(DateTime), typeof(DateTimeOffset), typeof(DateOnly), typeof(TimeOnly)];
 
     private static readonly Type[] s_scalarTypes =
     [
         typeof(string), typeof(bool), typeof(int), typeof(long), typeof(short), typeof(byte), typeof(float), typeof(double),
-        typeof(Guid), typeof(DateTime), typeof(DateTimeOffset),
+        typeof(Guid), typeof(DateTime), typeof(DateTimeOffset), typeof(decimal), typeof(DateOnly), typeof(TimeOnly),
     ];
 
+    // byte is not among them: System.Text.Json writes a byte[] as base64, not as an array json_each could search.
     private static readonly Type[] s_elementTypes =
-        [typeof(string), typeof(bool), typeof(int), typeof(long), typeof(float), typeof(double), typeof(Guid)];
+    [
+        typeof(string), typeof(bool), typeof(int), typeof(long), typeof(short), typeof(float), typeof(double), typeof(Guid),
+        .. s_textElementTypes,
+    ];
 
     // Named literals keep NaN and infinities in float and double arrays instead of failing the write.
     private static readonly JsonSerializerOptions s_jsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -75,7 +92,8 @@ internal static class FaissColumnMapping
     {
         Type t = Nullable.GetUnderlyingType(type) ?? type;
         return t == typeof(float) || t == typeof(double) ? "REAL"
-            : t == typeof(string) || t == typeof(Guid) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || GetElementType(t) is not null ? "TEXT"
+            : t == typeof(string) || t == typeof(Guid) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(decimal)
+                || t == typeof(DateOnly) || t == typeof(TimeOnly) || GetElementType(t) is not null ? "TEXT"
             : "INTEGER";
     }
 
@@ -90,8 +108,19 @@ internal static class FaissColumnMapping
         }
 
         Type t = Nullable.GetUnderlyingType(type) ?? type;
-        if (GetElementType(t) is not null)
+        if (GetElementType(t) is Type element)
         {
+            if (s_textElementTypes.Contains(element))
+            {
+                var texts = new List<string>();
+                foreach (object? item in (System.Collections.IEnumerable)value)
+                {
+                    texts.Add((string)ToDb(item ?? throw new ArgumentException("A collection holds null; collections of value types can't.", nameof(value)), element));
+                }
+
+                return JsonSerializer.Serialize(texts);
+            }
+
             if (value is IEnumerable<string?> strings)
             {
                 foreach (string? s in strings)
@@ -110,6 +139,9 @@ internal static class FaissColumnMapping
             Guid g => g.ToString("D"),
             DateTime dt => dt.Ticks.ToString("D19", CultureInfo.InvariantCulture) + " " + dt.Kind.ToString(),
             DateTimeOffset dto => dto.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + " " + FormatOffset(dto.Offset),
+            decimal m => FaissDecimalText.Format(m),
+            DateOnly d => d.ToString(DateOnlyFormat, CultureInfo.InvariantCulture),
+            TimeOnly time => time.ToString(TimeOnlyFormat, CultureInfo.InvariantCulture),
             float f => RealToDb(f),
             double d => RealToDb(d),
             byte or short or int or long or sbyte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
@@ -119,7 +151,7 @@ internal static class FaissColumnMapping
 
     /// <summary>
     /// Converts a filter value compared with a property of <paramref name="type"/> (or an element of it) to the SQLite
-    /// value that <see cref="ComparableColumn"/> compares with: ticks for DateTime, UTC ticks for DateTimeOffset,
+    /// value that <see cref="ComparableExpression"/> compares with: ticks for DateTime, UTC ticks for DateTimeOffset,
     /// zero for negative zero, and <see cref="ToDb"/> for everything else.
     /// </summary>
     /// <exception cref="NotSupportedException">The value is NaN (which equals nothing) or of an unsupported type.</exception>
@@ -127,6 +159,7 @@ internal static class FaissColumnMapping
     {
         DateTime dt => dt.Ticks,
         DateTimeOffset dto => dto.UtcTicks,
+        decimal m => FaissDecimalText.Key(m),
         float f when float.IsNaN(f) => throw NaNFilterValue(),
         double d when double.IsNaN(d) => throw NaNFilterValue(),
         float f => (double)f + 0.0,
@@ -135,27 +168,32 @@ internal static class FaissColumnMapping
     };
 
     /// <summary>
-    /// Gets the SQL expression a filter compares for a property: the column itself, except for the types whose stored
-    /// text carries more than their C# operators compare (DateTime's Kind, DateTimeOffset's Offset) or stands in for a
-    /// REAL (NaN, negative zero).
+    /// Gets the SQL expression a filter compares for a column or JSON element (<paramref name="sql"/>) holding a
+    /// value of <paramref name="type"/>: the value itself, except for the types whose stored text carries more than
+    /// their C# operators compare (DateTime's Kind, DateTimeOffset's Offset, decimal's scale) or stands in for a REAL
+    /// (NaN, negative zero).
     /// </summary>
-    internal static string ComparableColumn(string storageName, Type type)
+    internal static string ComparableExpression(string sql, Type type)
     {
-        string column = Quote(storageName);
         Type t = Nullable.GetUnderlyingType(type) ?? type;
         if (t == typeof(DateTime) || t == typeof(DateTimeOffset))
         {
             // Text rows compare by their tick prefix; integer rows are the older bare-ticks format.
-            return $"(CASE typeof({column}) WHEN 'text' THEN CAST(substr({column}, 1, {TickDigits}) AS INTEGER) ELSE {column} END)";
+            return $"(CASE typeof({sql}) WHEN 'text' THEN CAST(substr({sql}, 1, {TickDigits}) AS INTEGER) ELSE {sql} END)";
+        }
+
+        if (t == typeof(decimal))
+        {
+            return $"substr({sql}, 1, {FaissDecimalText.KeyLength})";
         }
 
         if (t == typeof(float) || t == typeof(double))
         {
             // A NaN compares false with everything, as NULL does under COALESCE(..., 0).
-            return $"(CASE {column} WHEN '{NegativeZeroText}' THEN 0.0 WHEN '{NaNText}' THEN NULL ELSE {column} END)";
+            return $"(CASE {sql} WHEN '{NegativeZeroText}' THEN 0.0 WHEN '{NaNText}' THEN NULL ELSE {sql} END)";
         }
 
-        return column;
+        return sql;
     }
 
     /// <summary>Converts a SQLite value read from a column back to the property type.</summary>
@@ -168,9 +206,31 @@ internal static class FaissColumnMapping
         }
 
         Type t = Nullable.GetUnderlyingType(type) ?? type;
-        if (GetElementType(t) is not null)
+        if (GetElementType(t) is Type element)
         {
-            Type concrete = t.IsInterface ? typeof(List<>).MakeGenericType(t.GetGenericArguments()[0]) : t;
+            Type concrete = t.IsInterface ? typeof(List<>).MakeGenericType(element) : t;
+            if (s_textElementTypes.Contains(element))
+            {
+                List<string> texts = JsonSerializer.Deserialize<List<string>>((string)value) ?? throw BadStoredValue(value, t);
+                System.Collections.IList items = concrete.IsArray
+                    ? Array.CreateInstance(element, texts.Count)
+                    : (System.Collections.IList)Activator.CreateInstance(concrete)!;
+                for (int i = 0; i < texts.Count; i++)
+                {
+                    object item = FromDb(texts[i], element) ?? throw BadStoredValue(value, t);
+                    if (concrete.IsArray)
+                    {
+                        items[i] = item;
+                    }
+                    else
+                    {
+                        items.Add(item);
+                    }
+                }
+
+                return items;
+            }
+
             return JsonSerializer.Deserialize((string)value, concrete, s_jsonOptions);
         }
 
@@ -189,6 +249,11 @@ internal static class FaissColumnMapping
             _ when t == typeof(Guid) => Guid.Parse((string)value),
             _ when t == typeof(DateTime) => DateTimeFromDb(value),
             _ when t == typeof(DateTimeOffset) => DateTimeOffsetFromDb(value),
+            _ when t == typeof(decimal) => value is string text && FaissDecimalText.TryParse(text, out decimal m) ? m : throw BadStoredValue(value, t),
+            _ when t == typeof(DateOnly) => value is string text
+                && DateOnly.TryParseExact(text, DateOnlyFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d) ? d : throw BadStoredValue(value, t),
+            _ when t == typeof(TimeOnly) => value is string text
+                && TimeOnly.TryParseExact(text, TimeOnlyFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly time) ? time : throw BadStoredValue(value, t),
             _ => throw new NotSupportedException($"Type '{type.Name}' is not supported."),
         };
     }

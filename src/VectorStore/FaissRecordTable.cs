@@ -40,6 +40,7 @@ internal sealed class FaissRecordTable
         }
 
         Guard = new FaissCollectionGuard(databasePath, collectionName, model, FaissStoredDefinition.FromModel(model, slots));
+        FullText = new FaissFullTextIndex(collectionName, model);
         var columns = new StringBuilder("t.").Append(FaissConstants.IdColumn).Append(", t.").Append(Column(_model.KeyProperty));
         foreach (DataPropertyModel data in _model.DataProperties)
         {
@@ -61,6 +62,9 @@ internal sealed class FaissRecordTable
 
     /// <summary>Gets the check that the collection in the store is the one this instance was opened for.</summary>
     internal FaissCollectionGuard Guard { get; }
+
+    /// <summary>Gets the FTS5 index over the full-text-indexed properties (hybrid search's keyword side).</summary>
+    internal FaissFullTextIndex FullText { get; }
 
     internal static string ConnectionString(string databasePath)
         => new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 60 }.ToString();
@@ -133,6 +137,7 @@ internal sealed class FaissRecordTable
             createdUid = FaissCatalog.Insert(connection, transaction, CollectionName, Guard.Definition);
         }
 
+        FullText.Ensure(connection, transaction);
         hook?.Invoke(connection, transaction, createdUid is not null);
         transaction.Commit();
         if (createdUid is not null)
@@ -256,7 +261,8 @@ internal sealed class FaissRecordTable
     internal long[] FilterIds(SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FaissConstants.IdColumn} FROM {_table} WHERE {where}";
+        // Alias t: translated filters name their columns t."...", as in Read, so a json_each subquery can't shadow them.
+        command.CommandText = $"SELECT t.{FaissConstants.IdColumn} FROM {_table} AS t WHERE {where}";
         AddParameters(command, parameters);
         using SqliteDataReader reader = command.ExecuteReader();
         var ids = new List<long>();

@@ -49,6 +49,7 @@ public sealed class FaissRegistrationTests
             var faiss = provider.GetRequiredService<FaissCollection<string, Passage>>();
             Assert.Same(faiss, collection);
             Assert.Same(faiss, provider.GetRequiredService<IVectorSearchable<Passage>>());
+            Assert.Same(faiss, provider.GetRequiredService<IKeywordHybridSearchable<Passage>>());
             Assert.Equal("passages", collection.Name);
             before = await UpsertAndSearchAsync(collection);
             await AssertPromptedScoresAsync(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), before);

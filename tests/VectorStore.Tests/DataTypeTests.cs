@@ -267,11 +267,11 @@ public sealed class DataTypeTests : IDisposable
             Properties =
             [
                 new VectorStoreKeyProperty("Id", typeof(long)),
-                new VectorStoreDataProperty("Price", typeof(decimal)),
+                new VectorStoreDataProperty("Price", typeof(TimeSpan)),
                 new VectorStoreVectorProperty("Vector", typeof(float[]), 2),
             ],
         };
-        var e = Assert.ThrowsAny<Exception>(() => store.GetDynamicCollection("decimal", definition));
+        var e = Assert.ThrowsAny<Exception>(() => store.GetDynamicCollection("timespan", definition));
         Assert.Contains("Price", e.Message, StringComparison.Ordinal);
         Assert.Contains("DateTimeOffset", e.Message, StringComparison.Ordinal);
     }

@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers the FAISS <see cref="VectorStore"/> and its collections, following the VectorData connectors' conventions:
 /// the concrete type first, with <see cref="VectorStore"/> (or <see cref="VectorStoreCollection{TKey, TRecord}"/> and
-/// <see cref="IVectorSearchable{TRecord}"/>) forwarded to it.
+/// <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>) forwarded to it.
 /// </summary>
 /// <remarks>
 /// When the options carry no embedding generator, the <see cref="IEmbeddingGenerator"/> registered under the same key is used,
@@ -69,7 +69,7 @@ public static class FaissServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers a <see cref="FaissCollection{TKey, TRecord}"/> as <see cref="VectorStoreCollection{TKey, TRecord}"/> and <see cref="IVectorSearchable{TRecord}"/>.</summary>
+    /// <summary>Registers a <see cref="FaissCollection{TKey, TRecord}"/> as <see cref="VectorStoreCollection{TKey, TRecord}"/>, <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>.</summary>
     /// <inheritdoc cref="AddKeyedFaissCollection{TKey, TRecord}(IServiceCollection, object?, string, Func{IServiceProvider, string}, Func{IServiceProvider, FaissCollectionOptions}?, ServiceLifetime)"/>
     public static IServiceCollection AddFaissCollection<TKey, TRecord>(
         this IServiceCollection services, string name, string databasePath,
@@ -87,7 +87,7 @@ public static class FaissServiceCollectionExtensions
         where TRecord : class
         => AddKeyedFaissCollection<TKey, TRecord>(services, serviceKey: null, name, databasePathProvider, optionsProvider, lifetime);
 
-    /// <summary>Registers a keyed <see cref="FaissCollection{TKey, TRecord}"/> as <see cref="VectorStoreCollection{TKey, TRecord}"/> and <see cref="IVectorSearchable{TRecord}"/>.</summary>
+    /// <summary>Registers a keyed <see cref="FaissCollection{TKey, TRecord}"/> as <see cref="VectorStoreCollection{TKey, TRecord}"/>, <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>.</summary>
     /// <param name="services">The services to add to.</param>
     /// <param name="serviceKey">The key of the collection (and of the embedding generator it prefers), or null for none.</param>
     /// <param name="name">The collection name.</param>
@@ -131,6 +131,8 @@ public static class FaissServiceCollectionExtensions
         services.Add(new ServiceDescriptor(typeof(VectorStoreCollection<TKey, TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<FaissCollection<TKey, TRecord>>(key), lifetime));
         services.Add(new ServiceDescriptor(typeof(IVectorSearchable<TRecord>), serviceKey,
+            static (sp, key) => sp.GetRequiredKeyedService<FaissCollection<TKey, TRecord>>(key), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IKeywordHybridSearchable<TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<FaissCollection<TKey, TRecord>>(key), lifetime));
         return services;
     }
