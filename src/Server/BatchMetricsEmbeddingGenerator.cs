@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+
+namespace SkEmbeddingGemma.AspNetCore;
+
+/// <summary>
+/// Sits under the micro-batcher, so it sees each merged batch: records its size, tokens and duration, in a span of its own.
+/// </summary>
+internal sealed class BatchMetricsEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ServerMetrics metrics)
+    : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+{
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyCollection<string> inputs = values as IReadOnlyCollection<string> ?? values.ToArray();
+        using Activity? activity = ServerMetrics.Source.StartActivity("embeddinggemma.batch");
+        activity?.SetTag("embeddinggemma.batch.size", inputs.Count);
+        long started = Stopwatch.GetTimestamp();
+        GeneratedEmbeddings<Embedding<float>> result = await base.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
+        long tokens = result.Usage?.InputTokenCount ?? 0;
+        activity?.SetTag("embeddinggemma.batch.tokens", tokens);
+        metrics.RecordBatch(inputs.Count, tokens, Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+}
