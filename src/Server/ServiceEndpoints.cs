@@ -21,7 +21,13 @@ internal static class ServiceEndpoints
             {
                 model_id = model.ModelId,
                 model_sha = (string?)null,
-                model_dtype = settings.Variant ?? defaults.Variant,
+                model_dtype = (settings.Variant ?? defaults.Variant) switch
+                {
+                    "model" => "float32",
+                    "model_quantized" or "model_int8" or "model_uint8" => "int8",
+                    "model_q4" or "model_q4f16" => "q4",
+                    string variant => variant,
+                },
                 model_type = new { embedding = new { pooling = "mean" } },
                 max_concurrent_requests = state.Options.MaxConcurrentRequests,
                 max_input_length = model.MaxTokens,
