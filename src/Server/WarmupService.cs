@@ -9,7 +9,7 @@ namespace SkEmbeddingGemma.AspNetCore;
 /// on a full batch of real-length inputs, so ONNX Runtime has planned its memory before <c>/health/ready</c> says yes.
 /// A failed warm-up leaves the server live but not ready, and requests answer 503 naming the cause.
 /// </summary>
-internal sealed class WarmupService(ServerState state, IHostApplicationLifetime lifetime, ILogger<WarmupService> logger) : IHostedService
+internal sealed class WarmupService(ServerState state, IHostApplicationLifetime lifetime, ILogger<WarmupService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _warmup = Task.CompletedTask;
@@ -29,7 +29,6 @@ internal sealed class WarmupService(ServerState state, IHostApplicationLifetime 
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _warmup.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private async Task WarmUpAsync(CancellationToken cancellationToken)
@@ -62,4 +61,6 @@ internal sealed class WarmupService(ServerState state, IHostApplicationLifetime 
 
         state.MarkWarmedUp();
     }
+
+    public void Dispose() => _stopping.Dispose();
 }

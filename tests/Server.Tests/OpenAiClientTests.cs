@@ -73,7 +73,7 @@ public sealed class OpenAiClientTests(ServerFixture server) : IClassFixture<Serv
         await Json.AssertOpenAiErrorAsync(special, HttpStatusCode.BadRequest, "input[1] is the special token");
         int[] split = SplitIds(textIds);
         using HttpResponseMessage noRoundTrip = await server.Http.PostAsJsonAsync("/v1/embeddings", new { input = new[] { split } });
-        await Json.AssertOpenAiErrorAsync(noRoundTrip, HttpStatusCode.BadRequest, "input: these token ids do not round-trip");
+        await Json.AssertOpenAiErrorAsync(noRoundTrip, HttpStatusCode.BadRequest, "input[0]: these token ids do not round-trip");
     }
 
     [Fact]
