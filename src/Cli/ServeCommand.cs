@@ -65,7 +65,9 @@ internal static class ServeCommand
             string? model = Value(values[0].Option, "--model-id") ?? Environment.GetEnvironmentVariable(CliModel.EnvironmentVariable);
             if (model is not null)
             {
-                settings[Directory.Exists(model) ? "EmbeddingGemma:ModelPath" : "EmbeddingGemma:HubRepository"] = model;
+                // A path (even a missing one, which the start then names) is a folder; anything else is a Hub repository id.
+                bool path = Directory.Exists(model) || Path.IsPathRooted(model) || model.StartsWith('.') || model.StartsWith('~') || model.Contains('\\', StringComparison.Ordinal);
+                settings[path ? "EmbeddingGemma:ModelPath" : "EmbeddingGemma:HubRepository"] = model;
             }
 
             if (parse.GetValue(autoTruncate) || IsTrue(Environment.GetEnvironmentVariable(EnvironmentName("--auto-truncate"))))

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using SkEmbeddingGemma.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -20,7 +21,8 @@ public static class EmbeddingGemmaEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapEmbeddingGemma(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService(typeof(ServerState)) is null)
+        // Asked of the container, not resolved: resolving would build the options now, before the host's start validates them.
+        if (endpoints.ServiceProvider.GetService(typeof(IServiceProviderIsService)) is IServiceProviderIsService registered && !registered.IsService(typeof(ServerState)))
         {
             throw new InvalidOperationException("MapEmbeddingGemma() needs builder.Services.AddEmbeddingGemmaServer(builder.Configuration) first.");
         }
