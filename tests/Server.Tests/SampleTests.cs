@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Reflection;
-using System.Text.Json;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
 using SkEmbeddingGemma.TestSupport;
 

@@ -79,8 +79,11 @@ public sealed class ScaleOutTests
         var failures = outcomes.Where(o => o.Status != HttpStatusCode.OK).ToArray();
         Assert.True(failures.Length <= inFlightAtKill, $"{failures.Length} failed, {inFlightAtKill} were in flight at the kill: {string.Join(" | ", failures.Select(f => $"{f.Status} {f.Detail}"))}");
 
-        // Those that failed failed cleanly: an HTTP answer from the proxy, not a hang or a dropped connection.
-        Assert.All(failures, f => Assert.True(f.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"{f.Status} {f.Detail}"));
+        // Those that failed failed cleanly and at once (the client's timeout would throw, failing the test): a 5xx
+        // from the proxy, or, for a replica killed after it began its answer, the proxy aborting that response.
+        Assert.True(
+            failures.All(f => f.Status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or null),
+            string.Join(" | ", failures.Select(f => $"{f.Status} {f.Detail}")));
         Assert.True(outcomes.Count(o => o.Status == HttpStatusCode.OK) >= Requests - inFlightAtKill);
     }
 
