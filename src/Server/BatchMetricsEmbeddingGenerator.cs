@@ -4,11 +4,16 @@ using Microsoft.Extensions.AI;
 namespace SkEmbeddingGemma.AspNetCore;
 
 /// <summary>
-/// Sits under the micro-batcher, so it sees each merged batch: records its size, tokens and duration, in a span of its own.
+/// Sits under the micro-batcher, so it sees each merged batch: records its size, tokens and duration, in a span of its own,
+/// and stamps the duration on each embedding (<see cref="InferenceSecondsPropertyName"/>), so each request, whatever batch
+/// it joined, can tell its inference time from its time in the queue.
 /// </summary>
 internal sealed class BatchMetricsEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ServerMetrics metrics)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
+    /// <summary>The key of <see cref="Embedding.AdditionalProperties"/> holding the seconds (a <see cref="double"/>) of the batch that embedded it.</summary>
+    public const string InferenceSecondsPropertyName = "server_inference_seconds";
+
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -19,7 +24,13 @@ internal sealed class BatchMetricsEmbeddingGenerator(IEmbeddingGenerator<string,
         GeneratedEmbeddings<Embedding<float>> result = await base.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
         long tokens = result.Usage?.InputTokenCount ?? 0;
         activity?.SetTag("embeddinggemma.batch.tokens", tokens);
-        metrics.RecordBatch(inputs.Count, tokens, Stopwatch.GetElapsedTime(started));
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.RecordBatch(inputs.Count, tokens, elapsed);
+        foreach (Embedding<float> embedding in result)
+        {
+            (embedding.AdditionalProperties ??= [])[InferenceSecondsPropertyName] = elapsed.TotalSeconds;
+        }
+
         return result;
     }
 }

@@ -32,7 +32,16 @@ internal static class Embedder
             options.AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = promptName };
         }
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         GeneratedEmbeddings<Embedding<float>> embeddings = await state.Generator.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
+        double total = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        // A request split over several batches ran them in turn: its inference time is the longest, the rest is waiting.
+        double inference = embeddings.Max(e => e.AdditionalProperties?.TryGetValue(BatchMetricsEmbeddingGenerator.InferenceSecondsPropertyName, out object? seconds) == true && seconds is double d ? d : 0);
+        double queue = Math.Max(0, total - inference);
+        state.Metrics.RecordQueueAndInference(queue, inference);
+        context.Response.Headers["x-queue-time"] = ((long)(queue * 1000)).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["x-inference-time"] = ((long)(inference * 1000)).ToString(CultureInfo.InvariantCulture);
         var truncated = new List<int>();
         for (int i = 0; i < embeddings.Count; i++)
         {

@@ -9,7 +9,7 @@ namespace SkEmbeddingGemma.AspNetCore;
 /// <summary>
 /// The server's measurements, kept twice: as Prometheus text for <c>GET /metrics</c> (TEI's metric names where TEI has
 /// one: <c>te_request_count</c>, <c>te_request_success</c>, <c>te_request_failure</c>, <c>te_request_duration</c>,
-/// <c>te_request_input_length</c>, <c>te_batch_next_size</c>, <c>te_batch_next_tokens</c>,
+/// <c>te_request_queue_duration</c>, <c>te_request_inference_duration</c>, <c>te_request_input_length</c>, <c>te_batch_next_size</c>, <c>te_batch_next_tokens</c>,
 /// <c>te_batch_inference_duration</c>, <c>te_queue_size</c>), and as OpenTelemetry instruments on the
 /// <see cref="EmbeddingGemmaServerTelemetry.Name"/> meter. Thread-safe.
 /// </summary>
@@ -21,6 +21,8 @@ internal sealed class ServerMetrics : IDisposable
     private readonly ConcurrentDictionary<string, long> _failures = new();
     private readonly ConcurrentDictionary<string, long> _tokens = new();
     private readonly PrometheusHistogram _duration = new("te_request_duration", "Request duration in seconds.", PrometheusHistogram.DurationBounds);
+    private readonly PrometheusHistogram _queueDuration = new("te_request_queue_duration", "Seconds a request waited for its model batch (micro-batching window, earlier batches).", PrometheusHistogram.DurationBounds);
+    private readonly PrometheusHistogram _inferenceDuration = new("te_request_inference_duration", "Seconds of the model batch that embedded a request.", PrometheusHistogram.DurationBounds);
     private readonly PrometheusHistogram _inputLength = new("te_request_input_length", "Tokens per input.", PrometheusHistogram.PowersOfTwo(14));
     private readonly PrometheusHistogram _batchSize = new("te_batch_next_size", "Inputs per model batch (merged requests).", PrometheusHistogram.PowersOfTwo(12));
     private readonly PrometheusHistogram _batchTokens = new("te_batch_next_tokens", "Tokens per model batch.", PrometheusHistogram.PowersOfTwo(20));
@@ -87,6 +89,12 @@ internal sealed class ServerMetrics : IDisposable
 
     public void RecordInputLength(int tokens) => _inputLength.Record(tokens);
 
+    public void RecordQueueAndInference(double queueSeconds, double inferenceSeconds)
+    {
+        _queueDuration.Record(queueSeconds);
+        _inferenceDuration.Record(inferenceSeconds);
+    }
+
     public void RecordBatch(int inputs, long tokens, TimeSpan elapsed)
     {
         _batchSize.Record(inputs);
@@ -103,6 +111,8 @@ internal sealed class ServerMetrics : IDisposable
         Counter(text, "te_request_success", "Requests answered with success, by method.", "method", _success);
         Counter(text, "te_request_failure", "Requests refused or failed, by error kind.", "err", _failures);
         _duration.Write(text);
+        _queueDuration.Write(text);
+        _inferenceDuration.Write(text);
         _inputLength.Write(text);
         _batchSize.Write(text);
         _batchTokens.Write(text);

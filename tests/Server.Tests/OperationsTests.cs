@@ -1,6 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -141,43 +139,6 @@ public sealed class OperationsTests
         int batches = int.Parse(System.Text.RegularExpressions.Regex.Match(metrics, @"te_batch_next_size_count (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(batches, 1, 4);
         Assert.Contains("te_batch_next_size_sum 8", metrics, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Requests_and_batches_are_traced_and_metered_for_OpenTelemetry()
-    {
-        var activities = new System.Collections.Concurrent.ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == EmbeddingGemmaServerTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
-        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, long Value, string? Route)>();
-        using var meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == EmbeddingGemmaServerTelemetry.Name)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            measurements.Add((instrument.Name, value, tags.ToArray().FirstOrDefault(t => t.Key == "route").Value as string)));
-        meters.Start();
-        await using TestServer server = await TestServer.StartAsync(TestServer.TinySettings());
-
-        await Json.PostOkAsync(server.Http, "/embed", new { inputs = new[] { "traced one", "traced two" } });
-
-        Activity request = Assert.Single(activities, a => a.OperationName == "embeddinggemma.request" && (string?)a.GetTagItem("embeddinggemma.route") == "tei_embed");
-        Assert.Equal(2, request.GetTagItem("embeddinggemma.inputs"));
-        Assert.Equal(200, request.GetTagItem("http.response.status_code"));
-        Assert.Contains(activities, a => a.OperationName == "embeddinggemma.batch" && (int?)a.GetTagItem("embeddinggemma.batch.size") == 2 && a.ParentSpanId == request.SpanId);
-        Assert.Contains(measurements, m => m.Instrument == "embeddinggemma.server.requests" && m.Route == "tei_embed" && m.Value == 1);
-        Assert.Contains(measurements, m => m.Instrument == "embeddinggemma.server.tokens" && m.Route == "tei_embed" && m.Value > 0);
     }
 
     private static async Task WaitForInFlightAsync(TestServer server, int count)

@@ -14,7 +14,11 @@ public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<
     [Fact]
     public async Task Embed_takes_a_string_or_a_batch_with_prompt_name_and_dimensions()
     {
-        JsonElement single = await Json.PostOkAsync(Http, "/embed", new { inputs = "What is Deep Learning?" });
+        using HttpResponseMessage timed = await Http.PostAsJsonAsync("/embed", new { inputs = "What is Deep Learning?" });
+        Assert.Equal(HttpStatusCode.OK, timed.StatusCode);
+        Assert.True(long.Parse(timed.Headers.GetValues("x-inference-time").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.True(long.Parse(timed.Headers.GetValues("x-compute-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture) > 2);
+        JsonElement single = await timed.Content.ReadFromJsonAsync<JsonElement>();
         JsonElement batch = await Json.PostOkAsync(Http, "/embed", new { inputs = new[] { "doc one", "doc two" }, prompt_name = "query", dimensions = 32, normalize = true, truncate = false, truncation_direction = "Right" });
 
         // Without prompt_name the server's default prompt applies: document.
@@ -106,6 +110,8 @@ public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<
         Assert.Matches(@"te_request_success\{method=""batch""\} [1-9]", metrics);
         Assert.Contains("# TYPE te_request_duration histogram", metrics, StringComparison.Ordinal);
         Assert.Matches(@"te_batch_next_size_count [1-9]", metrics);
+        Assert.Matches(@"te_request_queue_duration_count [1-9]", metrics);
+        Assert.Matches(@"te_request_inference_duration_sum [0-9.]*[1-9]", metrics);
         Assert.Contains("te_request_duration_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_requests_total{endpoint=\"tei_embed\",status=\"200\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_model_loaded 1", metrics, StringComparison.Ordinal);
