@@ -46,6 +46,10 @@ internal sealed class WarmupService(ServerState state, IHostApplicationLifetime 
                 // excess is truncated: the run has the model's full length either way.
                 string text = string.Join(' ', Enumerable.Repeat("warm", Math.Max(1, tokens - 24)));
                 _ = await generator.GenerateAsync(Enumerable.Repeat(text, inputs), null, cancellationToken).ConfigureAwait(false);
+
+                // The app's pipeline keys every call on the model's content identity, a hash of its files computed once:
+                // computed here, so the first client request does not pay for reading the weights.
+                _ = await Task.Run(() => generator.GetService(typeof(Microsoft.Extensions.AI.EmbeddingGeneratorMetadata)), cancellationToken).ConfigureAwait(false);
                 ServerLog.WarmedUp(logger, inputs, tokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
