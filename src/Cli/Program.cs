@@ -72,7 +72,7 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
     }, cancellationToken).ConfigureAwait(false);
 }));
 
-var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create(), QuantizeCommand.Create(modelOption) };
+var root = new RootCommand("EmbeddingGemma on ONNX Runtime: exact sentence-transformers embeddings from .NET.") { tokenize, embed, DownloadCommand.Create(), QuantizeCommand.Create(modelOption), ServeCommand.Create() };
 foreach (Command command in StoreCommands.Create(modelOption, batchSizeOption))
 {
     root.Subcommands.Add(command);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SkEmbeddingGemma.Samples.EmbeddingServer;
+namespace SkEmbeddingGemma.AspNetCore;
 
 /// <summary>OpenAI's <c>POST /v1/embeddings</c> body, plus the <c>prompt_name</c> extension.</summary>
 internal sealed record OpenAiEmbeddingRequest(
@@ -9,7 +9,7 @@ internal sealed record OpenAiEmbeddingRequest(
     [property: JsonPropertyName("model")] string? Model,
     [property: JsonPropertyName("dimensions")] int? Dimensions,
     [property: JsonPropertyName("encoding_format")] string? EncodingFormat,
-    [property: JsonPropertyName("user")] string? User,
+    [property: JsonPropertyName("user")] JsonElement User,
     [property: JsonPropertyName("prompt_name")] string? PromptName);
 
 internal sealed record OpenAiEmbeddingData(
@@ -27,11 +27,12 @@ internal sealed record OpenAiEmbeddingResponse(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("usage")] OpenAiUsage Usage);
 
-/// <summary>Text Embeddings Inference's <c>POST /embed</c> body.</summary>
+/// <summary>Text Embeddings Inference's <c>POST /embed</c> and <c>POST /embed_all</c> body.</summary>
 internal sealed record TeiEmbedRequest(
     [property: JsonPropertyName("inputs")] JsonElement Inputs,
     [property: JsonPropertyName("normalize")] bool? Normalize,
     [property: JsonPropertyName("truncate")] bool? Truncate,
+    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection,
     [property: JsonPropertyName("prompt_name")] string? PromptName,
     [property: JsonPropertyName("dimensions")] int? Dimensions);
 
@@ -44,4 +45,11 @@ internal sealed record TeiTokenizeRequest(
 internal sealed record TeiToken(
     [property: JsonPropertyName("id")] int Id,
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("special")] bool Special);
+    [property: JsonPropertyName("special")] bool Special,
+    [property: JsonPropertyName("start")] int? Start,
+    [property: JsonPropertyName("stop")] int? Stop);
+
+/// <summary>Text Embeddings Inference's <c>POST /decode</c> body.</summary>
+internal sealed record TeiDecodeRequest(
+    [property: JsonPropertyName("ids")] JsonElement Ids,
+    [property: JsonPropertyName("skip_special_tokens")] bool? SkipSpecialTokens);

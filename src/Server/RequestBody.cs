@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace SkEmbeddingGemma.Samples.EmbeddingServer;
+namespace SkEmbeddingGemma.AspNetCore;
 
 /// <summary>
 /// Reads and binds every endpoint's JSON body. Malformed input is the client's fault and answers 400 naming the problem
@@ -23,7 +24,7 @@ internal static class RequestBody
     public static async Task<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken cancellationToken)
         where T : class
     {
-        byte[] body = await ReadBytesAsync(context, limit, cancellationToken);
+        byte[] body = await ReadBytesAsync(context, limit, cancellationToken).ConfigureAwait(false);
 
         // A UTF-8 byte-order mark is allowed, as the stream reader did; blanked rather than cut, so offsets stay the body's.
         if (body.AsSpan().StartsWith(s_byteOrderMark))
@@ -58,7 +59,7 @@ internal static class RequestBody
         try
         {
             using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, cancellationToken);
+            await context.Request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.Length > limit ? throw TooLarge(limit) : buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

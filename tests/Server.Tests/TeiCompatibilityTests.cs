@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.AspNetCore.Tests.Support;
+
+namespace SkEmbeddingGemma.AspNetCore.Tests;
+
+/// <summary>The requests Text Embeddings Inference documents (its OpenAPI: /embed, /embed_all, /tokenize, /decode, /info, /health, /metrics), sent raw.</summary>
+public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private HttpClient Http => server.Http;
+
+    [Fact]
+    public async Task Embed_takes_a_string_or_a_batch_with_prompt_name_and_dimensions()
+    {
+        using HttpResponseMessage timed = await Http.PostAsJsonAsync("/embed", new { inputs = "What is Deep Learning?" });
+        Assert.Equal(HttpStatusCode.OK, timed.StatusCode);
+        Assert.True(long.Parse(timed.Headers.GetValues("x-inference-time").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.True(long.Parse(timed.Headers.GetValues("x-compute-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture) > 2);
+        JsonElement single = await timed.Content.ReadFromJsonAsync<JsonElement>();
+        JsonElement batch = await Json.PostOkAsync(Http, "/embed", new { inputs = new[] { "doc one", "doc two" }, prompt_name = "query", dimensions = 32, normalize = true, truncate = false, truncation_direction = "Right" });
+
+        // Without prompt_name the server's default prompt applies: document.
+        Assert.Equal((await server.Direct.GenerateDocumentEmbeddingAsync("What is Deep Learning?")).Vector.ToArray(), Json.Floats(single[0]));
+        GeneratedEmbeddings<Embedding<float>> expected = await server.Direct.GenerateQueryEmbeddingsAsync(["doc one", "doc two"], dimensions: 32);
+        Assert.Equal(2, batch.GetArrayLength());
+        for (int i = 0; i < 2; i++)
+        {
+            float[] vector = Json.Floats(batch[i]);
+            Assert.Equal(expected[i].Vector.ToArray(), vector);
+            Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 5);
+        }
+    }
+
+    [Fact]
+    public async Task Embed_refuses_over_long_inputs_unless_truncate_and_reports_what_it_cut()
+    {
+        string longText = string.Join(' ', Enumerable.Repeat("word", ServerFixture.MaxTokens * 2));
+        using HttpResponseMessage refused = await Http.PostAsJsonAsync("/embed", new { inputs = longText });
+        Assert.Equal("Validation", await Json.AssertTeiErrorAsync(refused, HttpStatusCode.RequestEntityTooLarge, "inputs[0] is longer than the model's 64 tokens; send truncate: true"));
+
+        using HttpResponseMessage cut = await Http.PostAsJsonAsync("/embed", new { inputs = new[] { "short", longText }, truncate = true });
+        Assert.Equal(HttpStatusCode.OK, cut.StatusCode);
+        Assert.Equal("1", Assert.Single(cut.Headers.GetValues("X-Truncated-Inputs")));
+        Assert.Equal(64, (await cut.Content.ReadFromJsonAsync<JsonElement>())[1].GetArrayLength());
+
+        using HttpResponseMessage left = await Http.PostAsJsonAsync("/embed", new { inputs = longText, truncate = true, truncation_direction = "Left" });
+        await Json.AssertTeiErrorAsync(left, HttpStatusCode.UnprocessableEntity, "truncation_direction Left is not supported");
+
+        // Left is fine when nothing is cut: the direction does not matter then.
+        await Json.PostOkAsync(Http, "/embed", new { inputs = "short", truncation_direction = "left" });
+    }
+
+    [Fact]
+    public async Task Embed_all_is_501_in_TEIs_error_shape_and_normalize_false_is_refused()
+    {
+        using HttpResponseMessage all = await Http.PostAsJsonAsync("/embed_all", new { inputs = "text" });
+        Assert.Equal("Backend", await Json.AssertTeiErrorAsync(all, HttpStatusCode.NotImplemented, "per-token embeddings"));
+
+        using HttpResponseMessage raw = await Http.PostAsJsonAsync("/embed", new { inputs = "text", normalize = false });
+        Assert.Equal("Validation", await Json.AssertTeiErrorAsync(raw, HttpStatusCode.UnprocessableEntity, "normalize: false is not supported"));
+    }
+
+    [Fact]
+    public async Task Tokenize_and_decode_round_trip_the_models_ids()
+    {
+        JsonElement body = await Json.PostOkAsync(Http, "/tokenize", new { inputs = "hello world", prompt_name = "query" });
+        int[] ids = [.. body[0].EnumerateArray().Select(t => t.GetProperty("id").GetInt32())];
+        Assert.Equal(server.Direct.Tokenize(["hello world"], EmbeddingGemmaGenerationOptions.ForQuery())[0], ids);
+        Assert.True(body[0][0].GetProperty("special").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, body[0][0].GetProperty("start").ValueKind);
+
+        JsonElement plain = await Json.PostOkAsync(Http, "/tokenize", new { inputs = new[] { "hello world" }, add_special_tokens = false, prompt_name = "query" });
+        Assert.All(plain[0].EnumerateArray(), t => Assert.False(t.GetProperty("special").GetBoolean()));
+
+        JsonElement decoded = await Json.PostOkAsync(Http, "/decode", new { ids = new[] { ids, ids[^3..] } });
+        Assert.Equal("task: search result | query: hello world", decoded[0].GetString());
+        Assert.Equal(2, decoded.GetArrayLength());
+        JsonElement single = await Json.PostOkAsync(Http, "/decode", new { ids });
+        Assert.Equal("task: search result | query: hello world", single[0].GetString());
+
+        using HttpResponseMessage bad = await Http.PostAsJsonAsync("/decode", new { ids = new[] { 1, -4 } });
+        await Json.AssertTeiErrorAsync(bad, HttpStatusCode.UnprocessableEntity, "ids[1] is -4, not a token id of this model");
+    }
+
+    [Fact]
+    public async Task Info_health_and_metrics_answer_in_TEIs_terms()
+    {
+        await Json.PostOkAsync(Http, "/embed", new { inputs = new[] { "a", "b" } });
+
+        JsonElement info = await Http.GetFromJsonAsync<JsonElement>("/info");
+        Assert.Equal(server.Direct.ModelId, info.GetProperty("model_id").GetString());
+        Assert.Equal(ServerFixture.MaxTokens, info.GetProperty("max_input_length").GetInt32());
+        Assert.Equal(8, info.GetProperty("max_client_batch_size").GetInt32());
+        Assert.Equal(512, info.GetProperty("max_concurrent_requests").GetInt32());
+        Assert.False(info.GetProperty("auto_truncate").GetBoolean());
+        Assert.Equal("mean", info.GetProperty("model_type").GetProperty("embedding").GetProperty("pooling").GetString());
+        Assert.Equal("document", info.GetProperty("default_prompt_name").GetString());
+        Assert.Equal(TinyModel.Dimensions, info.GetProperty("dimensions").GetInt32());
+
+        using HttpResponseMessage health = await Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        JsonElement report = await health.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("embeddinggemma", report.GetProperty("checks")[0].GetProperty("name").GetString());
+
+        string metrics = await Http.GetStringAsync("/metrics");
+        Assert.Matches(@"te_request_count\{method=""batch""\} [1-9]", metrics);
+        Assert.Matches(@"te_request_success\{method=""batch""\} [1-9]", metrics);
+        Assert.Contains("# TYPE te_request_duration histogram", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"te_batch_next_size_count [1-9]", metrics);
+        Assert.Matches(@"te_request_queue_duration_count [1-9]", metrics);
+        Assert.Matches(@"te_request_inference_duration_sum [0-9.]*[1-9]", metrics);
+        Assert.Contains("te_request_duration_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("embeddinggemma_requests_total{endpoint=\"tei_embed\",status=\"200\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("embeddinggemma_model_loaded 1", metrics, StringComparison.Ordinal);
+    }
+}

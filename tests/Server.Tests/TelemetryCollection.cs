@@ -1,0 +1,4 @@
+namespace SkEmbeddingGemma.AspNetCore.Tests;
+
+[CollectionDefinition(TelemetryTests.Alone, DisableParallelization = true)]
+public sealed class TelemetryCollection;
