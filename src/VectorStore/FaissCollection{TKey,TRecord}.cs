@@ -26,7 +26,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <see cref="EmbeddingGeneratorMetadata"/> (provider, model id, dimensions) differs from the one recorded at the
 /// collection's first embedding (checked at this instance's first embedding, not at open).</para>
 /// <para>String-typed vector properties are embedded with the configured generator, one call per upsert batch, passing
-/// <see cref="EmbeddingGemmaPropertyNames.PromptName"/> = <c>document</c> and one <see cref="EmbeddingGemmaPropertyNames.Title"/> per record;
+/// EmbeddingGemma's <c>prompt_name</c> = <c>document</c> and one <c>title</c> per record in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
 /// </remarks>
 #pragma warning disable CA1711 // Identifiers should not have incorrect suffix: "Collection" is the MEVD naming convention.
@@ -496,8 +496,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
             {
                 AdditionalProperties = new()
                 {
-                    [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.DocumentPrompt,
-                    [EmbeddingGemmaPropertyNames.Title] = titles,
+                    [FaissConstants.PromptNameProperty] = FaissConstants.DocumentPrompt,
+                    [FaissConstants.TitleProperty] = titles,
                 },
             };
             embeddings = await generator.GenerateAsync(inputs.Cast<string>(), generationOptions, cancellationToken).ConfigureAwait(false);
@@ -537,7 +537,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
                 CheckGenerator(property);
                 var generationOptions = new EmbeddingGenerationOptions
                 {
-                    AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.QueryPrompt },
+                    AdditionalProperties = new() { [FaissConstants.PromptNameProperty] = FaissConstants.QueryPrompt },
                 };
                 GeneratedEmbeddings<Embedding<float>> generated =
                     await generator.GenerateAsync([text], generationOptions, cancellationToken).ConfigureAwait(false);
