@@ -18,11 +18,14 @@ trap 'rm -rf "$work"' EXIT
 step() { echo "== package test: $*"; }
 
 step "pack"
-rm -rf "$packages"
-mapfile -t shipped < <(grep -l '<IsPackable>true</IsPackable>' src/*/*.csproj | sort)
-for project in "${shipped[@]}"; do
-  dotnet pack "$project" -c Release --nologo -v quiet >/dev/null
-done
+# SKEG_PACKAGE_TEST_REUSE=1 reuses artifacts/packages/ from an earlier run (while editing the apps below).
+if [ "${SKEG_PACKAGE_TEST_REUSE:-}" != 1 ]; then
+  rm -rf "$packages"
+  mapfile -t shipped < <(grep -l '<IsPackable>true</IsPackable>' src/*/*.csproj | sort)
+  for project in "${shipped[@]}"; do
+    dotnet pack "$project" -c Release --nologo -v quiet >/dev/null
+  done
+fi
 version=$(dotnet msbuild src/Generator/Generator.csproj -getProperty:PackageVersion)
 ls -l "$packages"
 expected=(SkEmbeddingGemma SkEmbeddingGemma.VectorData.Faiss SkEmbeddingGemma.Extensions SkEmbeddingGemma.SemanticKernel
@@ -101,7 +104,8 @@ refuse() { # app, package id pattern, why
 require() { graph "$1" | grep -Eq "^ +> ($2) " || { graph "$1" >&2; echo "package test: the $1 app lacks $2" >&2; exit 1; }; }
 
 step "AddEmbeddingGemma app (SkEmbeddingGemma.Extensions)"
-new_app gemma SkEmbeddingGemma.Extensions Microsoft.Extensions.DependencyInjection@10.0.14 Microsoft.Extensions.Caching.Memory@10.0.14
+new_app gemma SkEmbeddingGemma.Extensions Microsoft.Extensions.DependencyInjection@10.0.14 Microsoft.Extensions.Caching.Memory@10.0.14 \
+  Microsoft.Extensions.Logging@10.0.14
 require gemma 'SkEmbeddingGemma|Microsoft\.ML\.OnnxRuntime'
 refuse gemma 'Microsoft\.SemanticKernel[.A-Za-z]*|SkEmbeddingGemma\.VectorData\.Faiss' "AddEmbeddingGemma must pull neither Semantic Kernel nor FAISS"
 (cd "$work/gemma" && dotnet run -c Release --no-build -- "$work/model")

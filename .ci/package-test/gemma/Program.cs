@@ -24,6 +24,7 @@ using (var generator = new EmbeddingGemmaGenerator(model))
 
 // ## Dependency injection
 var services = new ServiceCollection();
+services.AddLogging();             // what a host registers; UseLogging logs through it
 services.AddDistributedMemoryCache();
 services.AddEmbeddingGemma(o => o.ModelPath = model)
     .UseDistributedCache().UseLogging();
