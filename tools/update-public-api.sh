@@ -37,20 +37,26 @@ for target in "${targets[@]}"; do
   unshipped="$dir/PublicAPI.Unshipped.txt"
   [ -f "$shipped" ] || echo "$header" > "$shipped"
   [ -f "$unshipped" ] || echo "$header" > "$unshipped"
-  if $ship; then
-    # From scratch: every public symbol the compiler sees goes to Unshipped, then moves to Shipped.
-    echo "$header" > "$shipped"
-    echo "$header" > "$unshipped"
-  fi
   echo "== $project"
-  # RS0016 adds what is missing (Unshipped), RS0017 removes what is gone (or marks Shipped lines *REMOVED*).
-  dotnet format analyzers "$project" --diagnostics RS0016 RS0017 --severity info --verbosity quiet
+  # The analyzer's RS0016 code fix lists every public symbol when both files are empty (its fix-all does not run
+  # reliably against non-empty files), so: list the whole current surface, then compare it with what was shipped.
+  body() { { grep -v -e '^#nullable' -e '^$' -e '^\*REMOVED\*' "$1" || true; } | LC_ALL=C sort -u; }
+  previous=$(body "$shipped")
+  echo "$header" > "$shipped"
+  echo "$header" > "$unshipped"
+  dotnet format analyzers "$project" --diagnostics RS0016 --severity info --verbosity quiet
+  current=$(body "$unshipped")
   if $ship; then
-    { echo "$header"; grep -v -e '^#nullable' -e '^$' "$unshipped" | LC_ALL=C sort -u; } > "$shipped"
+    { echo "$header"; [ -z "$current" ] || echo "$current"; } > "$shipped"
     echo "$header" > "$unshipped"
   else
-    { echo "$header"; grep -v -e '^#nullable' -e '^$' "$unshipped" | LC_ALL=C sort -u; } > "$unshipped.tmp"
-    mv "$unshipped.tmp" "$unshipped"
+    # Shipped stays as it was; Unshipped gets what is new and marks what is gone (*REMOVED*), as the analyzer expects.
+    { echo "$header"; [ -z "$previous" ] || echo "$previous"; } > "$shipped"
+    {
+      echo "$header"
+      LC_ALL=C comm -13 <(echo "$previous") <(echo "$current") | grep -v '^$' || true
+      LC_ALL=C comm -23 <(echo "$previous") <(echo "$current") | grep -v '^$' | sed 's/^/*REMOVED*/' || true
+    } > "$unshipped"
   fi
   echo "   $(($(wc -l < "$shipped") - 1)) shipped, $(($(wc -l < "$unshipped") - 1)) unshipped lines"
 done
