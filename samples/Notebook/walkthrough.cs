@@ -1,4 +1,5 @@
 #:project ../../src/Extensions/Extensions.csproj
+#:project ../../src/VectorStore/VectorStore.csproj
 
 // EmbeddingGemma from .NET, one cell at a time. Run it with a model folder:
 //   dotnet run samples/Notebook/walkthrough.cs -- /path/to/embeddinggemma-300m-ONNX   (or an embeddinggemma-2-ONNX folder)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma;
 using SkEmbeddingGemma.Cli;
-using SkEmbeddingGemma.Input;
 
 var modelOption = new Option<string?>("--model") { Description = $"EmbeddingGemma model folder (default: ${CliModel.EnvironmentVariable})." };
 var promptNameOption = new Option<string?>("--prompt-name") { Description = "Prompt name: query, document, or a task name (Clustering, STS, ...)." };
@@ -34,11 +33,11 @@ tokenize.SetAction((parse, cancellationToken) => Run(async () =>
     string model = CliModel.Resolve(parse.GetValue(modelOption));
     return await Pipeline(parse, () =>
     {
-        InputEncoder encoder = InputEncoder.Load(model, new EmbeddingGemmaGeneratorOptions());
+        EmbeddingGemmaTokenizer tokenizer = EmbeddingGemmaTokenizer.Load(model);
         return ((choice, lines, _) =>
         {
-            IReadOnlyList<string> result = encoder.Encode(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()))
-                .Select((t, i) => JsonSerializer.Serialize(new TokenizeLine(lines[i].Line, t.Ids), CliJsonContext.Default.TokenizeLine))
+            IReadOnlyList<string> result = tokenizer.Tokenize(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()))
+                .Select((ids, i) => JsonSerializer.Serialize(new TokenizeLine(lines[i].Line, ids), CliJsonContext.Default.TokenizeLine))
                 .ToArray();
             return Task.FromResult(result);
         }, null);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using SkEmbeddingGemma.Prompts;
 
 namespace SkEmbeddingGemma.Cli;
 
@@ -56,5 +55,5 @@ internal readonly record struct PromptChoice(string? PromptName, string? Prompt)
         return options;
     }
 
-    private bool IsDocument => Prompt is null && PromptName is not null && PromptCatalog.IsDocumentRole(PromptName);
+    private bool IsDocument => Prompt is null && PromptName is not null && EmbeddingGemmaPromptNames.IsDocumentRole(PromptName);
 }

@@ -61,7 +61,7 @@ internal static class QuantizeCommand
                 throw new ArgumentException($"--min-cosine must be between -1 and 1 (was {minCosine.ToString(CultureInfo.InvariantCulture)}).");
             }
 
-            string source = Model.ModelFolder.ResolveGraph(model, Model.ModelFolder.DefaultVariant);
+            string source = EmbeddingGemmaModelFolder.ResolveGraph(model, EmbeddingGemmaModelFolder.DefaultVariant);
             string target = Path.Combine(Path.GetDirectoryName(source)!, ValidateName(name) + ".onnx");
             QuantizationSummary summary = OnnxDynamicQuantizer.Quantize(
                 source, target, new OnnxDynamicQuantizerOptions { Format = parse.GetValue(formatOption) });
@@ -86,17 +86,17 @@ internal static class QuantizeCommand
 
     private static string ValidateName(string name)
     {
-        if (string.Equals(name, Model.ModelFolder.DefaultVariant, StringComparison.Ordinal) || Model.ModelFolder.IsFloat16Name(name))
+        if (string.Equals(name, EmbeddingGemmaModelFolder.DefaultVariant, StringComparison.Ordinal) || EmbeddingGemmaModelFolder.IsFloat16Name(name))
         {
             throw new ArgumentException($"--name '{name}' would replace the float32 graph or look like a float16 one; choose another name such as {DefaultVariant}.");
         }
 
-        return Model.ModelFolder.IsVariantName(name) ? name : throw new ArgumentException($"--name '{name}' is not a file name such as {DefaultVariant}.");
+        return EmbeddingGemmaModelFolder.IsVariantName(name) ? name : throw new ArgumentException($"--name '{name}' is not a file name such as {DefaultVariant}.");
     }
 
     private static async Task<double> MinimumCosineAsync(string model, string variant, CancellationToken cancellationToken)
     {
-        float[][] reference = await EmbedProbesAsync(model, Model.ModelFolder.DefaultVariant, cancellationToken);
+        float[][] reference = await EmbedProbesAsync(model, EmbeddingGemmaModelFolder.DefaultVariant, cancellationToken);
         float[][] quantized = await EmbedProbesAsync(model, variant, cancellationToken);
         return reference.Zip(quantized, (r, q) => (double)TensorPrimitives.CosineSimilarity(r, q)).Min();
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SkEmbeddingGemma.Hub;
-using SkEmbeddingGemma.Model;
 using SkEmbeddingGemma.Prompts;
 
 namespace SkEmbeddingGemma;
@@ -71,10 +70,10 @@ internal sealed class EmbeddingGemmaServiceOptionsValidator(string optionsName, 
     /// <param name="folder">How the failure names the folder's origin, such as <c>EmbeddingGemma:ModelPath '/models/gemma'</c>.</param>
     internal static string? CheckGraph(EmbeddingGemmaServiceOptions options, string settingPrefix, string directory, string folder)
     {
-        string variant = string.IsNullOrWhiteSpace(options.Variant) ? ModelFolder.DefaultVariant : options.Variant;
+        string variant = string.IsNullOrWhiteSpace(options.Variant) ? EmbeddingGemmaModelFolder.DefaultVariant : options.Variant;
         try
         {
-            _ = ModelFolder.ResolveGraph(directory, variant);
+            _ = EmbeddingGemmaModelFolder.ResolveGraph(directory, variant);
             return null;
         }
         catch (Exception ex) when (ex is IOException or NotSupportedException or ArgumentException)

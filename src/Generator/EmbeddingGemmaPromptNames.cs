@@ -60,4 +60,14 @@ public static class EmbeddingGemmaPromptNames
 
     /// <summary>Code retrieval (model card name of <see cref="InstructionRetrieval"/>): <c>task: code retrieval | query: </c>.</summary>
     public const string CodeRetrieval = "CodeRetrieval";
+
+    /// <summary>Whether a prompt name is a document role (<see cref="Document"/> or <see cref="RetrievalDocument"/>), whose prompt carries a title.</summary>
+    /// <param name="promptName">The prompt name; compared case-insensitively.</param>
+    /// <returns><see langword="true"/> for a document role.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="promptName"/> is null.</exception>
+    public static bool IsDocumentRole(string promptName)
+    {
+        ArgumentNullException.ThrowIfNull(promptName);
+        return Prompts.PromptCatalog.IsDocumentRole(promptName);
+    }
 }

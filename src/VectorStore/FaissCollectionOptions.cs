@@ -60,5 +60,5 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
     /// after the definition was checked (the flag: whether it created the collection): what an application stores
     /// beside a collection (the CLI's schema) is then written or checked atomically with it; throwing rolls back.
     /// </summary>
-    internal Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool>? CreationHook { get; set; }
+    public Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool>? CreationHook { get; set; }
 }

@@ -29,7 +29,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// without a choice, a search of a record with several fails as with every connector) or none (stored, read and filtered, not searched).
 /// Each vector property has its own distance function, index kind, snapshot and embedding generator identity.</para>
 /// <para>String-typed vector properties are embedded with the configured generator, one call per upsert batch, passing
-/// <see cref="EmbeddingGemmaPropertyNames.PromptName"/> = <c>document</c> and one <see cref="EmbeddingGemmaPropertyNames.Title"/> per record;
+/// EmbeddingGemma's <c>prompt_name</c> = <c>document</c> and one <c>title</c> per record in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
 /// </remarks>
 #pragma warning disable CA1711 // Identifiers should not have incorrect suffix: "Collection" is the MEVD naming convention.

@@ -64,7 +64,7 @@ internal sealed class FaissRecordVectors
                 _checkGenerator(slot, generator);
                 var generationOptions = new EmbeddingGenerationOptions
                 {
-                    AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.QueryPrompt },
+                    AdditionalProperties = new() { [FaissConstants.PromptNameProperty] = FaissConstants.QueryPrompt },
                 };
                 GeneratedEmbeddings<Embedding<float>> generated =
                     await generator.GenerateAsync([text], generationOptions, cancellationToken).ConfigureAwait(false);
@@ -123,8 +123,8 @@ internal sealed class FaissRecordVectors
             {
                 AdditionalProperties = new()
                 {
-                    [EmbeddingGemmaPropertyNames.PromptName] = FaissConstants.DocumentPrompt,
-                    [EmbeddingGemmaPropertyNames.Title] = titles,
+                    [FaissConstants.PromptNameProperty] = FaissConstants.DocumentPrompt,
+                    [FaissConstants.TitleProperty] = titles,
                 },
             };
             embeddings = await generator.GenerateAsync(inputs.Cast<string>(), generationOptions, cancellationToken).ConfigureAwait(false);
