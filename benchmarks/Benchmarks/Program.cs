@@ -4,6 +4,7 @@
 // --v2: the full-size EmbeddingGemma 2 text folder instead of EmbeddingGemma 300m (transformers.js runs its text graph).
 // --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS, then transformers.js
 //           on the same text with our thread count (unless --no-node).
+// --ids: only the token ids of the --docs corpus, ours against the peer's tokenizer (no model run); exit 1 when any differ.
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
 // --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
 // Everything is measured in one process run, so the ratios hold even when absolute numbers move between runs.
@@ -21,6 +22,8 @@ using SkEmbeddingGemma.TestSupport;
 int docs = 200, queries = 40, stream = 0;
 bool node = true, sessionOnly = false, v2 = false;
 int longTokens = 0;
+bool? arena = null, memPattern = null;
+bool sameAsRequested = false, idsOnly = false;
 string? model = null;
 int? threads = null;
 int batchSize = new EmbeddingGemmaGeneratorOptions().MaxBatchSize, batchTokens = new EmbeddingGemmaGeneratorOptions().MaxBatchTokens;
@@ -38,7 +41,10 @@ for (int i = 0; i < args.Length; i++)
         case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--session": sessionOnly = true; break;
         case "--v2": v2 = true; break;
+        case "--ids": idsOnly = true; break;
         case "--long": longTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--arena": arena = args[++i] is "on" or "same"; sameAsRequested = args[i] == "same"; break;
+        case "--mem-pattern": memPattern = args[++i] == "on"; break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
@@ -51,10 +57,43 @@ if (sessionOnly)
 }
 
 var options = new EmbeddingGemmaGeneratorOptions { IntraOpNumThreads = threads, MaxBatchSize = batchSize, MaxBatchTokens = batchTokens };
+if (arena is not null || memPattern is not null)
+{
+    int? resolved = DefaultThreadCount.Resolve(threads);
+    if (sameAsRequested)
+    {
+        // kSameAsRequested (1): the arena grows by what a run asks, not by doubling regions.
+        using var arenaConfig = new OrtArenaCfg(0, 1, -1, -1);
+        OrtEnv.Instance().CreateAndRegisterAllocator(OrtMemoryInfo.DefaultInstance, arenaConfig);
+    }
+
+    options.IntraOpNumThreads = null;
+    options.SessionOptionsFactory = () =>
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (resolved is int t) so.IntraOpNumThreads = t;
+        if (arena is bool a) so.EnableCpuMemArena = a;
+        if (memPattern is bool m) so.EnableMemoryPattern = m;
+        if (sameAsRequested) so.AddSessionConfigEntry("session.use_env_allocators", "1");
+        return so;
+    };
+}
 if (longTokens > 0)
 {
     await LongInputBenchmark.RunAsync(model, options, longTokens, node);
     return 0;
+}
+
+if (idsOnly)
+{
+    // Both tokenizers on the benchmark corpus, no model: a text whose ids differ cannot give the same embedding.
+    using var tokenizer = new EmbeddingGemmaGenerator(model, options);
+    string[] texts = BenchCorpus.Create(docs, seed: 7);
+    IReadOnlyList<int[]> ourIds = tokenizer.Tokenize(texts, EmbeddingGemmaGenerationOptions.ForDocuments());
+    int[][] peerIds = await NodePeer.TokenizeAsync(model, tokenizer.GetPrompt(EmbeddingGemmaPromptNames.Document), texts, tokenizer.MaxTokens);
+    int[] differ = NodePeer.Mismatches(peerIds, ourIds);
+    Console.WriteLine($"same ids for {docs - differ.Length} of {docs} documents{(differ.Length > 0 ? $"; first differing: document {differ[0]}, ours {ourIds[differ[0]].Length} ids, the peer's {peerIds[differ[0]].Length}" : "")}");
+    return differ.Length == 0 ? 0 : 1;
 }
 
 if (stream > 0)
@@ -138,9 +177,10 @@ if (node)
     {
         NodePeer.Result peer = await NodePeer.RunAsync(model, generator.GetPrompt("document"), corpus, batchSize: 8, peerThreads, generator.MaxTokens);
         float minCosine = peer.Embeddings.Select((e, i) => TensorPrimitives.CosineSimilarity(e, ours![i].Vector.Span)).Min();
+        int[] differ = NodePeer.Mismatches(peer.Ids, ids);
         string label = peerThreads is int t ? $"transformers.js, intraOpNumThreads {t}" : "transformers.js, its default threads";
         Report($"{label} (sorted batches of 8)", $"{F(docs / peer.Seconds)} docs/s, {F(tokens / peer.Seconds)} tokens/s ({F(peer.Seconds, "F2")} s; load {F(peer.LoadSeconds, "F2")} s; node peak RSS {peer.PeakRssBytes / 1_000_000} MB)");
-        Report($"SkEmbeddingGemma / {label}", $"{F(peer.Seconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")})");
+        Report($"SkEmbeddingGemma / {label}", $"{F(peer.Seconds / oursBest, "F2")}x (same embeddings: min cosine {F(minCosine, "F6")}; same ids for {docs - differ.Length} of {docs} documents)");
     }
 }
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.VectorData;
 using Microsoft.SemanticKernel;
 using OpenAI;
+using Microsoft.Extensions.Options;
 using SkEmbeddingGemma;
+using SkEmbeddingGemma.Hub;
 using SkEmbeddingGemma.VectorData.Faiss;
 
 namespace Rag;
@@ -17,6 +19,7 @@ namespace Rag;
 public static class RagApp
 {
     public const string ModelVariable = "EMBEDDINGGEMMA_MODEL_PATH";
+    public const string RepositoryVariable = "EMBEDDINGGEMMA_HUB_REPOSITORY";
     public const string BaseUrlVariable = "OPENAI_BASE_URL";
     public const string ApiKeyVariable = "OPENAI_API_KEY";
     public const string ChatModelVariable = "OPENAI_CHAT_MODEL";
@@ -30,6 +33,10 @@ public static class RagApp
     {
         var docs = new Option<string>("--docs") { Description = "Folder of .md/.markdown/.txt files to ingest (recursively).", Required = true };
         var model = new Option<string?>("--model") { Description = $"EmbeddingGemma or EmbeddingGemma 2 model folder (default: ${ModelVariable})." };
+        var repository = new Option<string?>("--repo")
+        {
+            Description = $"Hugging Face Hub repository to take the model from when no folder is given, such as onnx-community/embeddinggemma-2-ONNX (default: ${RepositoryVariable}); downloaded once into the huggingface_hub cache (HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE apply).",
+        };
         var db = new Option<string>("--db") { Description = "SQLite file of the FAISS store (its index goes to <db>.faiss/).", DefaultValueFactory = _ => "rag.db" };
         var questions = new Option<string[]>("--question", "-q") { Description = "A question; repeat for several. Without any, questions are read from stdin, one a line." };
         var top = new Option<int>("--top") { Description = "Passages retrieved per question.", DefaultValueFactory = _ => 3 };
@@ -40,23 +47,30 @@ public static class RagApp
         var apiKey = new Option<string?>("--api-key") { Description = $"API key (default: ${ApiKeyVariable})." };
         var root = new RootCommand("Retrieval-augmented answers over a folder of documents with EmbeddingGemma, FAISS and Semantic Kernel.")
         {
-            docs, model, db, questions, top, chunkTokens, overlapTokens, chatEndpoint, chatModel, apiKey,
+            docs, model, repository, db, questions, top, chunkTokens, overlapTokens, chatEndpoint, chatModel, apiKey,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                string modelPath = parse.GetValue(model) ?? environment(ModelVariable) ?? throw new ArgumentException(
-                    $"No model: pass --model DIR or set {ModelVariable} (`embeddinggemma download` fetches one).");
+                string? modelPath = NullIfBlank(parse.GetValue(model) ?? environment(ModelVariable));
+                string? hubRepository = modelPath is null ? NullIfBlank(parse.GetValue(repository) ?? environment(RepositoryVariable)) : null;
+                if (modelPath is null && hubRepository is null)
+                {
+                    throw new ArgumentException(
+                        $"No model: pass --model DIR or set {ModelVariable} (`embeddinggemma download` fetches one), or name a Hub repository with --repo or {RepositoryVariable}.");
+                }
+
                 string[] asked = parse.GetValue(questions) ?? [];
                 var settings = new RagSettings(
-                    modelPath, parse.GetValue(docs)!, parse.GetValue(db)!, asked.Length > 0 ? asked : ReadQuestions(input),
+                    modelPath, hubRepository, parse.GetValue(docs)!, parse.GetValue(db)!, asked.Length > 0 ? asked : ReadQuestions(input),
                     parse.GetValue(top), parse.GetValue(chunkTokens), parse.GetValue(overlapTokens),
                     ChatFrom(parse.GetValue(chatEndpoint) ?? environment(BaseUrlVariable), parse.GetValue(apiKey) ?? environment(ApiKeyVariable),
                         parse.GetValue(chatModel) ?? environment(ChatModelVariable)));
                 return await RunAsync(settings, output, error, cancellationToken);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or VectorStoreException or HttpRequestException or ClientResultException or ChatEndpointException)
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or VectorStoreException or HttpRequestException
+                or ClientResultException or ChatEndpointException or HubDownloadException or OptionsValidationException or NotSupportedException)
             {
                 error.WriteLine($"error: {EmbeddingGemmaErrorText.Describe(e)}");
                 return 1;
@@ -72,7 +86,12 @@ public static class RagApp
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.DatabasePath))!);
         var services = new ServiceCollection();
         services.AddKernel()
-            .AddEmbeddingGemma(o => o.ModelPath = settings.ModelPath)
+            .AddEmbeddingGemma(o =>
+            {
+                // A folder, else the Hub repository: the library downloads it (once, into the huggingface_hub cache).
+                o.ModelPath = settings.ModelPath;
+                o.HubRepository = settings.HubRepository;
+            })
             .AddFaissVectorStore(settings.DatabasePath, _ => new FaissVectorStoreOptions
             {
                 CollectionDefaults = new() { TitleProperty = nameof(DocumentChunk.Title) },
@@ -105,6 +124,8 @@ public static class RagApp
 
         return 0;
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static ChatSettings? ChatFrom(string? endpoint, string? apiKey, string? model) =>
         string.IsNullOrWhiteSpace(endpoint) && string.IsNullOrWhiteSpace(apiKey) ? null

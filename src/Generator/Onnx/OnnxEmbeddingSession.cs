@@ -9,16 +9,31 @@ namespace SkEmbeddingGemma.Onnx;
 /// One ONNX Runtime session over an EmbeddingGemma graph. <see cref="Run"/> is thread-safe: ONNX Runtime sessions
 /// serve concurrent runs, and every run has its own buffers and <see cref="RunOptions"/>.
 /// </summary>
+/// <remarks>
+/// ONNX Runtime's CPU arena keeps what a run grew it to. For the short rows most calls have that is what makes the next
+/// run fast, but a row longer than <see cref="ArenaReleaseFrom"/> tokens grows it by its attention score matrices
+/// (length² per head, gigabytes at 8,192 tokens), which a long-running process would then hold forever. So such a run
+/// asks ONNX Runtime to hand the arena's unused regions back when it ends: the peak stays, the resident set returns.
+/// </remarks>
 internal sealed class OnnxEmbeddingSession : IDisposable
 {
+    /// <summary>The row length from which a run releases the arena memory it grew (EmbeddingGemma 300m's whole context stays below).</summary>
+    public const int ArenaReleaseFrom = BatchPlanner.QuadraticFrom + 1;
+
+    private const string ArenaShrinkageKey = "memory.enable_memory_arena_shrinkage";
+
     private static readonly string[] s_outputNames = [GraphContract.SentenceEmbedding];
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
 
-    private OnnxEmbeddingSession(InferenceSession session, string modelPath, int? featureWidth)
+    // Shrinking names the CPU arena; without one (a SessionOptionsFactory that turned it off) ONNX Runtime fails the run.
+    private readonly bool _cpuArena;
+
+    private OnnxEmbeddingSession(InferenceSession session, string modelPath, int? featureWidth, bool cpuArena)
     {
         _session = session;
+        _cpuArena = cpuArena;
         ModelPath = modelPath;
         Contract = GraphContract.Read(session, modelPath, featureWidth);
         _inputNames = [GraphContract.InputIds, GraphContract.AttentionMask, .. Contract.ExtraInputs.Select(e => e.Name)];
@@ -56,7 +71,7 @@ internal sealed class OnnxEmbeddingSession : IDisposable
 
         try
         {
-            return new OnnxEmbeddingSession(session, modelPath, featureWidth);
+            return new OnnxEmbeddingSession(session, modelPath, featureWidth, options.EnableCpuMemArena);
         }
         catch
         {
@@ -92,6 +107,11 @@ internal sealed class OnnxEmbeddingSession : IDisposable
             }
 
             using var runOptions = new RunOptions();
+            if (_cpuArena && batch.Columns >= ArenaReleaseFrom)
+            {
+                runOptions.AddRunConfigEntry(ArenaShrinkageKey, "cpu:0");
+            }
+
             using CancellationTokenRegistration registration = cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions);
             IDisposableReadOnlyCollection<OrtValue> outputs;
             try

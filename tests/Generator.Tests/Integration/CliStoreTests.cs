@@ -315,6 +315,25 @@ public sealed class CliStoreTests(TinyModelFixture fixture) : IClassFixture<Tiny
         AssertRanking(expected, await SearchAsync(s_queries[0], "--top", "100"));
     }
 
+    [Fact]
+    public async Task A_store_indexed_with_EmbeddingGemma_refuses_searches_with_an_EmbeddingGemma_2_folder_naming_both_models()
+    {
+        await IndexAsync(s_docs);
+        string v2 = TestModels.EnsureTinyEmbeddingGemma2Model();
+        string storeBefore = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Store)));
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(["search", "--model", v2, "--store", Store, "--query", s_queries[0]]);
+
+        Assert.Equal("", stdout);
+        string indexedWith = (fixture.Generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)!.DefaultModelId!;
+        using var generator = new EmbeddingGemmaGenerator(v2);
+        string searchedWith = (generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)!.DefaultModelId!;
+        Assert.NotEqual(indexedWith, searchedWith);
+        CliProcess.AssertOneLineError(code, stderr, indexedWith);
+        Assert.Contains(searchedWith, stderr);
+        Assert.Equal(storeBefore, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Store))));
+    }
+
     [Theory]
     [InlineData("search")]
     [InlineData("delete")]
