@@ -26,17 +26,25 @@ internal static class AudioEncoderGraph
     private const long IrVersion = 8;
     private const long OpsetVersion = 17;
 
-    /// <summary>Writes <c>audio_encoder.onnx</c> into <paramref name="onnxDirectory"/> (weights inline, seeded).</summary>
+    /// <summary>
+    /// Writes <c>audio_encoder.onnx</c> and its weights, <c>audio_encoder.onnx_data</c>, into
+    /// <paramref name="onnxDirectory"/>: external data like every graph of the folder, since the folder's
+    /// <c>transformers.js_config.use_external_data_format</c> applies to all of its sessions.
+    /// </summary>
     public static void Write(string onnxDirectory, int seed)
     {
-        ModelProto model = Build(seed);
+        ModelProto model;
+        using (var weights = new ExternalDataWriter(Path.Combine(onnxDirectory, "audio_encoder.onnx_data"), seed, float16: false))
+        {
+            model = Build(weights);
+        }
+
         using var stream = new FileStream(Path.Combine(onnxDirectory, "audio_encoder.onnx"), FileMode.Create, FileAccess.Write);
         model.WriteTo(stream);
     }
 
-    public static ModelProto Build(int seed)
+    public static ModelProto Build(ExternalDataWriter weights)
     {
-        var random = new Random(seed ^ 0x41554449); // "AUDI": independent of the text graph's weights
         var g = new OnnxGraphBuilder("embeddinggemma2_audio_encoder");
         g.AddInput("input_features", DataType.Float, "batch_size", "num_frames", MelBins)
          .AddInput("input_features_mask", DataType.Bool, "batch_size", "num_frames")
@@ -50,10 +58,16 @@ internal static class AudioEncoderGraph
         string frames = g.Node("Slice", ["input_features", starts, ends, axes, steps]);
         string mask = g.Node("Slice", ["input_features_mask", starts, ends, axes, steps]);
 
-        // Input scale: log-mel values lie around [-7, 5], so 1/sqrt(128) keeps tanh off saturation.
-        string w1 = g.ConstFloats("audio_w1", Random(random, MelBins * HiddenSize, 1 / Math.Sqrt(MelBins)), MelBins, HiddenSize);
-        string b1 = g.ConstFloats("audio_b1", Random(random, HiddenSize, 0.1), HiddenSize);
-        string w2 = g.ConstFloats("audio_w2", Random(random, HiddenSize * OutputSize, 1 / Math.Sqrt(HiddenSize)), HiddenSize, OutputSize);
+        // Normal weights with std 1/sqrt(fan-in): log-mel values lie around [-7, 5], and tanh stays off saturation.
+        string Weight(string name, float std, params int[] shape)
+        {
+            g.AddInitializer(weights.Write(new WeightSpec(name, shape, std)));
+            return name;
+        }
+
+        string w1 = Weight("audio_tower.input_proj.weight", 1 / MathF.Sqrt(MelBins * 16), MelBins, HiddenSize);
+        string b1 = Weight("audio_tower.input_proj.bias", 0.1f, HiddenSize);
+        string w2 = Weight("embed_audio.embedding_projection.weight", 1 / MathF.Sqrt(HiddenSize), HiddenSize, OutputSize);
         string hidden = g.Node("Tanh", [g.Node("Add", [g.Node("MatMul", [frames, w1]), b1])]);
         string projected = g.Node("MatMul", [hidden, w2]);
 
@@ -61,16 +75,5 @@ internal static class AudioEncoderGraph
         string keep = g.Node("Reshape", [mask, g.ConstInt64([-1], 1)]);
         g.NodeNamed("Compress", [rows, keep], ["audio_features"], [OnnxGraphBuilder.Attr("axis", 0L)]);
         return g.Build(IrVersion, OpsetVersion, "SkEmbeddingGemma.ModelFactory", EmbeddingGemma2ModelWriter.GeneratorVersion);
-    }
-
-    private static float[] Random(Random random, int count, double scale)
-    {
-        var values = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
-        }
-
-        return values;
     }
 }

@@ -17,6 +17,7 @@ internal static class MediaEncoders
         {
             [MediaKind.Image] = new VisualEncoder(MediaKind.Image, vision, settings, options.ImageSoftTokens ?? settings.ImageSoftTokens, ownsSession: true),
             [MediaKind.Video] = new VisualEncoder(MediaKind.Video, vision, settings, settings.VideoSoftTokens, ownsSession: false),
+            [MediaKind.Audio] = new Audio.AudioMediaEncoder(onnxDirectory, sessionOptions),
         };
     }
 }

@@ -18,12 +18,12 @@ internal sealed class AudioEncoderSession : IDisposable
     private readonly Lazy<InferenceSession> _session;
     private readonly string _path;
 
-    /// <param name="modelDirectory">The model folder; the graph is <c>onnx/audio_encoder.onnx</c> under it.</param>
+    /// <param name="onnxDirectory">The folder of the model's graphs (<c>onnx/</c>); the encoder is <c>audio_encoder.onnx</c> in it.</param>
     /// <param name="sessionOptions">Makes the session's options when it is opened; <see langword="null"/> for defaults.</param>
-    public AudioEncoderSession(string modelDirectory, Func<SessionOptions>? sessionOptions = null)
+    public AudioEncoderSession(string onnxDirectory, Func<SessionOptions>? sessionOptions = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
-        _path = Path.Combine(modelDirectory, "onnx", FileName);
+        ArgumentException.ThrowIfNullOrEmpty(onnxDirectory);
+        _path = Path.Combine(onnxDirectory, FileName);
         _session = new Lazy<InferenceSession>(() => Open(_path, sessionOptions), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -31,7 +31,7 @@ internal sealed class AudioEncoderSession : IDisposable
     public bool IsLoaded => _session.IsValueCreated;
 
     /// <summary>Encodes clips and returns their soft tokens' features, row-major <c>[Σ soft tokens, width]</c>.</summary>
-    /// <exception cref="FileNotFoundException">The folder has no audio encoder graph.</exception>
+    /// <exception cref="NotSupportedException">The folder has no audio encoder graph.</exception>
     /// <exception cref="InvalidOperationException">The graph returned another number of rows than the clips' soft tokens.</exception>
     public float[] Encode(IReadOnlyList<AudioFeatures> clips, out int width)
     {
@@ -82,8 +82,8 @@ internal sealed class AudioEncoderSession : IDisposable
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException(
-                $"The model folder has no audio encoder '{path}'; audio needs an EmbeddingGemma 2 folder with onnx/{FileName}.", path);
+            throw new NotSupportedException(
+                $"The model folder has no audio encoder '{path}'; audio needs an EmbeddingGemma 2 folder with onnx/{FileName}.");
         }
 
         if (sessionOptions is null)

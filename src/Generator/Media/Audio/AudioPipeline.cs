@@ -14,9 +14,12 @@ internal sealed class AudioPipeline : IDisposable
     private readonly AudioEncoderSession _encoder;
     private readonly AudioDecodingLimits _limits;
 
-    public AudioPipeline(string modelDirectory, AudioDecodingLimits? limits = null, Func<SessionOptions>? sessionOptions = null)
+    /// <param name="onnxDirectory">The folder of the model's graphs (<c>onnx/</c>), holding <c>audio_encoder.onnx</c>.</param>
+    /// <param name="limits">Bounds on accepted WAV files; <see langword="null"/> for <see cref="AudioDecodingLimits.Default"/>.</param>
+    /// <param name="sessionOptions">Makes the encoder session's options; <see langword="null"/> for defaults.</param>
+    public AudioPipeline(string onnxDirectory, AudioDecodingLimits? limits = null, Func<SessionOptions>? sessionOptions = null)
     {
-        _encoder = new AudioEncoderSession(modelDirectory, sessionOptions);
+        _encoder = new AudioEncoderSession(onnxDirectory, sessionOptions);
         _limits = limits ?? AudioDecodingLimits.Default;
     }
 
@@ -41,7 +44,7 @@ internal sealed class AudioPipeline : IDisposable
     }
 
     /// <summary>Encodes clips in one encoder run and splits the soft tokens per clip.</summary>
-    /// <exception cref="FileNotFoundException">The model folder has no audio encoder.</exception>
+    /// <exception cref="NotSupportedException">The model folder has no audio encoder.</exception>
     public IReadOnlyList<EncodedAudio> Encode(IReadOnlyList<AudioFeatures> clips)
     {
         float[] all = _encoder.Encode(clips, out int width);
@@ -59,7 +62,7 @@ internal sealed class AudioPipeline : IDisposable
 
     /// <summary>Decodes, featurizes and encodes one WAV stream.</summary>
     /// <exception cref="EmbeddingGemmaAudioException">The stream is not a usable WAV file.</exception>
-    /// <exception cref="FileNotFoundException">The model folder has no audio encoder.</exception>
+    /// <exception cref="NotSupportedException">The model folder has no audio encoder.</exception>
     public EncodedAudio Encode(Stream wav, string name, CancellationToken cancellationToken = default) =>
         Encode([Featurize(wav, name, cancellationToken)])[0];
 

@@ -5,8 +5,11 @@ namespace SkEmbeddingGemma.Media.Audio;
 /// not supported, no samples, or longer than the configured limit. <see cref="InputName"/> names the input (a file
 /// path or the name the caller gave it) so a caller can report which one.
 /// </summary>
-/// <remarks>It is a <see cref="FormatException"/>, so code that catches those for bad input keeps working.</remarks>
-public sealed class EmbeddingGemmaAudioException : FormatException
+/// <remarks>
+/// The reason reads after the name ("notes.wav has no samples ..."). Through the generator it reaches callers as an
+/// <see cref="EmbeddingGemmaInputException"/> that also names the input's position (see <see cref="AudioMediaEncoder"/>).
+/// </remarks>
+internal sealed class EmbeddingGemmaAudioException : FormatException
 {
     /// <summary>Initializes a new instance of the <see cref="EmbeddingGemmaAudioException"/> class.</summary>
     /// <param name="inputName">The input's name, such as its file path.</param>
@@ -14,7 +17,7 @@ public sealed class EmbeddingGemmaAudioException : FormatException
     /// <exception cref="ArgumentException"><paramref name="inputName"/> or <paramref name="reason"/> is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="inputName"/> or <paramref name="reason"/> is <see langword="null"/>.</exception>
     public EmbeddingGemmaAudioException(string inputName, string reason)
-        : base($"Audio '{inputName}': {reason}")
+        : base($"{inputName} {reason}")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);

@@ -29,7 +29,7 @@ public sealed class AudioEncoderParityTests(ITestOutputHelper output)
 
         (IReadOnlyList<ReferenceClip> reference, float[]? batch) = await AudioReference.ComputeAsync(files, model);
 
-        using var pipeline = new AudioPipeline(model);
+        using var pipeline = new AudioPipeline(Path.Combine(model, "onnx"));
         var features = new List<AudioFeatures>();
         for (int i = 0; i < files.Count; i++)
         {
@@ -63,9 +63,8 @@ public sealed class AudioEncoderParityTests(ITestOutputHelper output)
         AudioFeatures features = pipeline.Featurize(stream, "clip.wav");
         Assert.Equal(3, features.SoftTokens);
 
-        FileNotFoundException error = Assert.Throws<FileNotFoundException>(() => pipeline.Encode([features]));
-        Assert.Equal(Path.Combine(folder.Path, "onnx", "audio_encoder.onnx"), error.FileName);
-        Assert.Contains("audio_encoder.onnx", error.Message, StringComparison.Ordinal);
+        NotSupportedException error = Assert.Throws<NotSupportedException>(() => pipeline.Encode([features]));
+        Assert.Contains(Path.Combine(folder.Path, "audio_encoder.onnx"), error.Message, StringComparison.Ordinal);
     }
 
     private static double AssertClose(float[] expected, float[] actual, string what)
