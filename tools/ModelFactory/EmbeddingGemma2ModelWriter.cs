@@ -59,7 +59,7 @@ public static class EmbeddingGemma2ModelWriter
             visionModel.WriteTo(stream);
         }
 
-        AudioEncoderGraph.Write(onnxDirectory, seed);
+        AudioEncoderGraph.Write(onnxDirectory, seed, config.HiddenSize);
         EmbeddingGemma2Metadata.WriteAll(directory, config);
         EmbeddingGemma2ProcessorFiles.Write(directory, config);
         EmbeddingGemmaModelWriter.CopyTokenizerFiles(tokenizerDirectory, directory);

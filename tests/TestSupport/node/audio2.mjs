@@ -7,8 +7,11 @@
 // EmbeddingGemma 2's feature_extractor settings and EmbeddingGemma2Processor._process_audio (soft-token counts).
 // With a model, EmbeddingGemma2Model.encode_audio runs on each clip alone ("features") and on all clips as one padded
 // batch ("batchFeatures"), as the model's forward does.
+// With a model and "embed": [{ "text": "... <|audio|> ..." | null, "audio": [0, 2] }, ...], each entry runs through
+// EmbeddingGemma2Processor.from_pretrained(model) (the clips as one sample) and the model: "embeddings".
 // output.json: { "clips": [{ "length", "samples"?, "frames", "features": [...], "mask": [...], "softTokens",
-//                "audioFeatures"?: [n * 512] }], "batchFeatures"?: [...], "batchShape"?: [...] }
+//                "audioFeatures"?: [n * 512] }], "batchFeatures"?: [...], "batchShape"?: [...],
+//                "embeddings"?: [{ "ids": [...], "embedding": [...] }] }
 import { env, AutoConfig, AutoModel, Gemma4AudioFeatureExtractor, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,12 +47,13 @@ const extractor = new Gemma4AudioFeatureExtractor({
 const processAudio = (clips) => EmbeddingGemma2Processor.prototype._process_audio.call({ feature_extractor: extractor }, clips);
 
 let model = null;
+let name = null;
 if (request.model) {
   const directory = path.resolve(request.model);
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = path.dirname(directory) + path.sep;
-  const name = path.basename(directory);
+  name = path.basename(directory);
   const config = await AutoConfig.from_pretrained(name, { local_files_only: true });
   config.vision_config = null; // audio only: the folder need not hold a vision encoder
   model = await AutoModel.from_pretrained(name, { config, local_files_only: true, dtype: 'fp32' });
@@ -79,5 +83,14 @@ if (model && audios.length > 1) {
   const batch = await model.encode_audio(await processAudio(audios));
   result.batchFeatures = Array.from(batch.data);
   result.batchShape = batch.dims;
+}
+if (model && request.embed) {
+  const processor = await EmbeddingGemma2Processor.from_pretrained(name, { local_files_only: true });
+  result.embeddings = [];
+  for (const sample of request.embed) {
+    const inputs = await processor(sample.text ?? null, null, [sample.audio.map((i) => audios[i])], null);
+    const { sentence_embedding } = await model(inputs);
+    result.embeddings.push({ ids: Array.from(inputs.input_ids.data, Number), embedding: Array.from(sentence_embedding.data) });
+  }
 }
 writeFileSync(output, JSON.stringify(result));

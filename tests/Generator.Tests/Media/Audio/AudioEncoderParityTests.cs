@@ -43,7 +43,7 @@ public sealed class AudioEncoderParityTests(ITestOutputHelper output)
         {
             EncodedAudio alone = pipeline.Encode([features[i]])[0];
             Assert.Equal(reference[i].SoftTokens, alone.SoftTokens);
-            Assert.Equal(512, alone.Width);
+            Assert.Equal(reference[i].AudioFeatures!.Length, alone.SoftTokens * alone.Width);
             worst = Math.Max(worst, AssertClose(reference[i].AudioFeatures!, alone.Features, clips[i].Name));
         }
 
