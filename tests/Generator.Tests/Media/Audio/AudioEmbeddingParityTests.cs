@@ -30,13 +30,7 @@ public sealed class AudioEmbeddingParityTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         TestClips.Clip[] clips = [.. TestClips.All.Where(c => c.ReferenceBytes is null)];
         Assert.Contains("60s", clips[7].Name, StringComparison.Ordinal);
-        var files = new List<string>();
-        foreach (TestClips.Clip clip in clips)
-        {
-            string file = Path.Combine(folder.Path, clip.Name + ".wav");
-            await File.WriteAllBytesAsync(file, clip.Bytes);
-            files.Add(file);
-        }
+        List<string> files = TestClips.Write(folder.Path, clips);
 
         IReadOnlyList<(int[] Ids, float[] Embedding)> reference = await AudioReference.EmbedAsync(files, model, s_samples);
 
@@ -52,13 +46,13 @@ public sealed class AudioEmbeddingParityTests(ITestOutputHelper output)
         for (int s = 0; s < s_samples.Length; s++)
         {
             Assert.Equal(reference[s].Ids.Length, multimodal[s].AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]);
-            float max = MaxError(reference[s].Embedding, multimodal[s].Vector.Span);
+            double max = TestClips.MaxError(reference[s].Embedding, multimodal[s].Vector.ToArray());
             output.WriteLine($"sample {s} ({s_samples[s].Text ?? "audio only"}): {reference[s].Ids.Length} tokens, max |diff| {max:E2}");
             Assert.True(max <= Tolerance, $"sample {s}: max |diff| {max}");
         }
 
-        Assert.True(MaxError(reference[0].Embedding, alone[0].Vector.Span) <= Tolerance);
-        Assert.True(MaxError(reference[3].Embedding, alone[1].Vector.Span) <= Tolerance);
+        Assert.True(TestClips.MaxError(reference[0].Embedding, alone[0].Vector.ToArray()) <= Tolerance);
+        Assert.True(TestClips.MaxError(reference[3].Embedding, alone[1].Vector.ToArray()) <= Tolerance);
     }
 
     [Fact]
@@ -77,17 +71,5 @@ public sealed class AudioEmbeddingParityTests(ITestOutputHelper output)
         EmbeddingGemmaInputException mismatch = await Assert.ThrowsAsync<EmbeddingGemmaInputException>(() => generator.GenerateMultimodalAsync(
             [new EmbeddingGemmaMultimodalInput { Text = "<|audio|> and <|audio|>", Audio = [good] }]));
         Assert.Contains("2 <|audio|> placeholder(s)", mismatch.Message, StringComparison.Ordinal);
-    }
-
-    private static float MaxError(float[] expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float max = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return max;
     }
 }

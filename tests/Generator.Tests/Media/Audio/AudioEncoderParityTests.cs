@@ -19,13 +19,7 @@ public sealed class AudioEncoderParityTests(ITestOutputHelper output)
         string model = TestModels.EnsureTinyEmbeddingGemma2Model();
         TestClips.Clip[] clips = [.. TestClips.All.Where(c => c.ReferenceBytes is null && !c.Name.Contains("60s", StringComparison.Ordinal))];
         using var folder = new TempFolder();
-        var files = new List<string>();
-        foreach (TestClips.Clip clip in clips)
-        {
-            string file = Path.Combine(folder.Path, clip.Name + ".wav");
-            await File.WriteAllBytesAsync(file, clip.Bytes);
-            files.Add(file);
-        }
+        List<string> files = TestClips.Write(folder.Path, clips);
 
         (IReadOnlyList<ReferenceClip> reference, float[]? batch) = await AudioReference.ComputeAsync(files, model);
 
@@ -69,13 +63,7 @@ public sealed class AudioEncoderParityTests(ITestOutputHelper output)
 
     private static double AssertClose(float[] expected, float[] actual, string what)
     {
-        Assert.Equal(expected.Length, actual.Length);
-        double max = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-        }
-
+        double max = TestClips.MaxError(expected, actual);
         Assert.True(max <= Tolerance, $"{what}: audio features differ by {max:E3}");
         return max;
     }

@@ -21,21 +21,8 @@ public sealed class AudioFeatureParityTests(ITestOutputHelper output)
     public async Task Every_clip_decodes_and_featurizes_as_transformers_js()
     {
         using var folder = new TempFolder();
-        var files = new List<string>();
-        var referenceFiles = new List<string>();
-        foreach (TestClips.Clip clip in TestClips.All)
-        {
-            string file = Path.Combine(folder.Path, clip.Name + ".wav");
-            await File.WriteAllBytesAsync(file, clip.Bytes);
-            files.Add(file);
-            string referenceFile = clip.ReferenceBytes is null ? file : Path.Combine(folder.Path, clip.Name + ".reference.wav");
-            if (clip.ReferenceBytes is not null)
-            {
-                await File.WriteAllBytesAsync(referenceFile, clip.ReferenceBytes);
-            }
-
-            referenceFiles.Add(referenceFile);
-        }
+        List<string> files = TestClips.Write(folder.Path, TestClips.All);
+        List<string> referenceFiles = TestClips.Write(folder.Path, TestClips.All, reference: true);
 
         (IReadOnlyList<ReferenceClip> reference, _) = await AudioReference.ComputeAsync(referenceFiles, samples: true);
 
@@ -51,28 +38,17 @@ public sealed class AudioFeatureParityTests(ITestOutputHelper output)
             ReferenceClip expected = reference[i];
             Assert.Equal(expected.Length, audio.Length);
             Assert.Equal(expected.Samples!.Length, audio.Samples.Length);
-            double sampleError = MaxError(expected.Samples, audio.Samples);
+            double sampleError = TestClips.MaxError(expected.Samples, audio.Samples);
 
             AudioFeatures features = LogMelExtractor.Extract(audio);
             Assert.Equal(expected.Frames, features.Frames);
             Assert.Equal(expected.Mask, features.Mask);
             Assert.Equal(expected.SoftTokens, features.SoftTokens);
             Assert.Equal(expected.Features.Length, features.Values.Length);
-            double featureError = MaxError(expected.Features.Select(x => (double)x).ToArray(), features.Values.Select(x => (double)x).ToArray());
+            double featureError = TestClips.MaxError(expected.Features, features.Values);
             output.WriteLine($"{name}: {audio.Samples.Length} samples (max error {sampleError:E2}), {features.Frames} frames, {features.SoftTokens} soft tokens (max feature error {featureError:E2})");
             Assert.True(sampleError <= SampleTolerance, $"{name}: samples differ by {sampleError:E3}");
             Assert.True(featureError <= FeatureTolerance, $"{name}: features differ by {featureError:E3}");
         }
-    }
-
-    private static double MaxError(IReadOnlyList<double> expected, IReadOnlyList<double> actual)
-    {
-        double max = 0;
-        for (int i = 0; i < expected.Count; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return max;
     }
 }

@@ -23,6 +23,38 @@ public static class TestClips
         new("tone-44k-stereo-16bit-60s", Tone(44_100, 2, 60.0, 16)),
     ];
 
+    /// <summary>Writes clips as <c>&lt;name&gt;.wav</c> into <paramref name="folder"/> and returns the paths, in order.</summary>
+    public static List<string> Write(string folder, IEnumerable<Clip> clips, bool reference = false)
+    {
+        var files = new List<string>();
+        foreach (Clip clip in clips)
+        {
+            bool twin = reference && clip.ReferenceBytes is not null;
+            string file = Path.Combine(folder, clip.Name + (twin ? ".reference.wav" : ".wav"));
+            File.WriteAllBytes(file, twin ? clip.ReferenceBytes! : clip.Bytes);
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    /// <summary>The largest absolute difference between two equally long sequences.</summary>
+    public static double MaxError(IReadOnlyList<double> expected, IReadOnlyList<double> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        double max = 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return max;
+    }
+
+    /// <inheritdoc cref="MaxError(IReadOnlyList{double}, IReadOnlyList{double})"/>
+    public static double MaxError(IReadOnlyList<float> expected, IReadOnlyList<float> actual) =>
+        MaxError([.. expected.Select(x => (double)x)], [.. actual.Select(x => (double)x)]);
+
     /// <summary>A deterministic mix per channel: two tones that differ by channel, a chirp and a little noise.</summary>
     public static float[] Signal(int sampleRate, int channels, double seconds)
     {
