@@ -116,7 +116,14 @@ internal static class WavReader
                     ReadOnlySpan<byte> at = bytes.Slice(i * blockAlign, blockAlign);
                     for (int c = 0; c < keepChannels; c++)
                     {
-                        channels[c][frame + i] = ToFloat(at.Slice(c * format.BytesPerSample, format.BytesPerSample), format);
+                        float value = ToFloat(at.Slice(c * format.BytesPerSample, format.BytesPerSample), format);
+                        if (!float.IsFinite(value))
+                        {
+                            // NaN or infinity would turn every feature and the embedding into NaN without a word.
+                            throw Error(name, string.Create(CultureInfo.InvariantCulture, $"has a non-finite sample ({value}) at frame {frame + i + 1}, channel {c + 1}."));
+                        }
+
+                        channels[c][frame + i] = value;
                     }
                 }
 
@@ -149,7 +156,7 @@ internal static class WavReader
         };
 
         // wavefile's intToFloat_: positive values over 2^(b-1) - 1, the rest over 2^(b-1), in double, then float.
-        double half = Math.Pow(2, format.BitsPerSample) / 2;
+        double half = 1L << (format.BitsPerSample - 1);
         return (float)(value > 0 ? value / (half - 1) : value / half);
     }
 

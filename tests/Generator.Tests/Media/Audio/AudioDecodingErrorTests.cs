@@ -21,6 +21,7 @@ public sealed class AudioDecodingErrorTests
         { "12-bit", WithBits(WavFileWriter.Encode(new float[100], 1, 16_000, 16), 12), "12-bit integer samples" },
         { "no channels", WavFileWriter.Header(0, 16_000, 16, 0), "declares 0 channels" },
         { "sample rate 100 Hz", WavFileWriter.Header(1, 100, 16, 200, new byte[200]), "sample rate of 100 Hz" },
+        { "NaN sample", WavFileWriter.Encode([0.1f, float.NaN, 0.2f], 1, 16_000, 32, isFloat: true), "non-finite sample (NaN) at frame 2, channel 1" },
         { "no data chunk", WavFileWriter.Encode(new float[10], 1, 16_000, 16)[..48], "has no 'data' chunk" },
     };
 
