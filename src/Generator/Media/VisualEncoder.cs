@@ -45,8 +45,9 @@ internal sealed class VisualEncoder : IMediaEncoder
         var prepared = new PreparedImage[frames.Count];
         for (int i = 0; i < frames.Count; i++)
         {
-            string name = Kind == MediaKind.Video ? $"{describe} frame {i}" : describe;
-            prepared[i] = _preprocessor.Prepare(ImageDecoder.Decode(frames[i].Data, MediaDescription.Name(name, frames[i])), _softTokens, name);
+            // The pipeline names an image with its file; a video's frames are named here.
+            string name = Kind == MediaKind.Video ? MediaDescription.Name($"{describe} frame {i}", frames[i]) : describe;
+            prepared[i] = _preprocessor.Prepare(ImageDecoder.Decode(frames[i].Data, name), _softTokens, name);
             if (prepared[i].Width != prepared[0].Width || prepared[i].Height != prepared[0].Height)
             {
                 throw new InvalidDataException(
