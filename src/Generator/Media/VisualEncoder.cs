@@ -32,6 +32,9 @@ internal sealed class VisualEncoder : IMediaEncoder
 
     public MediaKind Kind { get; }
 
+    /// <summary>Gets the vision encoder session (opened on the first image or frame).</summary>
+    internal VisionEncoderSession Session => _session;
+
     public string FeatureInputName => Kind == MediaKind.Image ? "image_features" : "video_features";
 
     public IPreparedMedia Prepare(IReadOnlyList<DataContent> parts, string describe)

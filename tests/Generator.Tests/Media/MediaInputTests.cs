@@ -32,6 +32,21 @@ public sealed class MediaInputTests(TinyEmbeddingGemma2Fixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_vision_encoder_is_loaded_by_the_first_image_not_by_text()
+    {
+        using var folder = new TempFolder();
+        using var generator = new EmbeddingGemmaGenerator(fixture.ModelDirectory);
+        var vision = ((SkEmbeddingGemma.Media.VisualEncoder)generator.Media!.Encoders[SkEmbeddingGemma.Media.MediaKind.Image]).Session;
+
+        await generator.GenerateAsync(["text only"]);
+        Assert.False(vision.IsLoaded);
+
+        await ((IEmbeddingGenerator<DataContent, Embedding<float>>)generator).GenerateAsync(
+            [new DataContent(File.ReadAllBytes(TestImages.Rgb(folder.Path, "p.png", 64, 64)), "image/png")]);
+        Assert.True(vision.IsLoaded);
+    }
+
+    [Fact]
     public async Task The_soft_token_budget_option_sets_the_tokens_per_image_and_is_validated()
     {
         using var folder = new TempFolder();
