@@ -186,6 +186,21 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     }
 
     /// <summary>
+    /// Embeds one text, as Microsoft.Extensions.AI's <c>GenerateAsync(value)</c> extension does; an instance method
+    /// because this generator serves both strings and <see cref="DataContent"/>, which leaves the generic extension
+    /// nothing to infer its embedding type from.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public async Task<Embedding<float>> GenerateAsync(string value, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return (await GenerateAsync([value], options, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
     /// Embeds images (and audio clips where the model and library support them) into the same space as text, so text
     /// queries find them; EmbeddingGemma 2 only. Each value is one input, as transformers.js'
     /// <c>EmbeddingGemma2Processor</c> takes media without text: no prompt is applied.

@@ -42,7 +42,7 @@ internal static class ImageDecoder
         {
             using var header = new MemoryStream(data.ToArray(), writable: false);
             info = Image.Identify(s_configuration, header) ?? throw new InvalidDataException(
-                $"{describe} is not an image this library decodes (PNG, JPEG, WebP, BMP or GIF).");
+                $"{describe} is not a readable image (PNG, JPEG, WebP, BMP or GIF): its format is not recognized.");
         }
         catch (Exception ex) when (ex is UnknownImageFormatException or ImageFormatException or NotSupportedException)
         {

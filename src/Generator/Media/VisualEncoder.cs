@@ -32,6 +32,9 @@ internal sealed class VisualEncoder : IMediaEncoder
 
     public MediaKind Kind { get; }
 
+    /// <summary>Gets the vision encoder session (opened on the first image or frame).</summary>
+    internal VisionEncoderSession Session => _session;
+
     public string FeatureInputName => Kind == MediaKind.Image ? "image_features" : "video_features";
 
     public IPreparedMedia Prepare(IReadOnlyList<DataContent> parts, string describe)
@@ -45,8 +48,9 @@ internal sealed class VisualEncoder : IMediaEncoder
         var prepared = new PreparedImage[frames.Count];
         for (int i = 0; i < frames.Count; i++)
         {
-            string name = Kind == MediaKind.Video ? $"{describe} frame {i}" : describe;
-            prepared[i] = _preprocessor.Prepare(ImageDecoder.Decode(frames[i].Data, MediaDescription.Name(name, frames[i])), _softTokens, name);
+            // The pipeline names an image with its file; a video's frames are named here.
+            string name = Kind == MediaKind.Video ? MediaDescription.Name($"{describe} frame {i}", frames[i]) : describe;
+            prepared[i] = _preprocessor.Prepare(ImageDecoder.Decode(frames[i].Data, name), _softTokens, name);
             if (prepared[i].Width != prepared[0].Width || prepared[i].Height != prepared[0].Height)
             {
                 throw new InvalidDataException(
