@@ -4,10 +4,16 @@ namespace SkEmbeddingGemma.Cli;
 
 /// <summary>
 /// One JSON line of input: <c>{"text": "...", "prompt_name": "...", "title": "...", "prompt": "..."}</c>, with its 1-based
-/// line number in the input.
+/// line number in the input; EmbeddingGemma 2 lines may add media (<see cref="InputMedia"/>), and then need no text.
 /// </summary>
 internal sealed record InputLine(long Line, string Text, string? PromptName, string? Prompt, string? Title)
 {
+    /// <summary>Gets the line's media, or null for a text line.</summary>
+    public InputMedia? Media { get; init; }
+
+    /// <summary>Gets whether a media line has text (with placeholders); text lines always do.</summary>
+    public bool HasText { get; init; } = true;
+
     /// <summary>Parses a line; other fields are ignored.</summary>
     /// <exception cref="InvalidDataException">
     /// The line is not a JSON object with a string <c>text</c>, or a string is not Unicode text; the message names the line.
@@ -23,11 +29,17 @@ internal sealed record InputLine(long Line, string Text, string? PromptName, str
                 throw new InvalidDataException($"line {lineNumber}: expected a JSON object like {{\"text\": \"...\"}}, got {root.ValueKind}.");
             }
 
-            string text = root.TryGetProperty("text", out JsonElement t) && t.ValueKind == JsonValueKind.String
-                ? JsonLineText.GetString(t, "text", lineNumber)
-                : throw new InvalidDataException($"line {lineNumber}: missing the string field \"text\".");
+            InputMedia? media = InputMedia.Parse(root, lineNumber);
+            bool hasText = root.TryGetProperty("text", out JsonElement t) && t.ValueKind == JsonValueKind.String;
+            string text = hasText ? JsonLineText.GetString(t, "text", lineNumber)
+                : media is not null ? string.Empty
+                : throw new InvalidDataException($"line {lineNumber}: missing the string field \"text\" (or media: \"image\", \"images\", \"video\", \"audio\").");
             return new InputLine(
-                lineNumber, text, OptionalString(root, "prompt_name", lineNumber), OptionalString(root, "prompt", lineNumber), OptionalString(root, "title", lineNumber));
+                lineNumber, text, OptionalString(root, "prompt_name", lineNumber), OptionalString(root, "prompt", lineNumber), OptionalString(root, "title", lineNumber))
+            {
+                Media = media,
+                HasText = hasText,
+            };
         }
         catch (JsonException ex)
         {

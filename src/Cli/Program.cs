@@ -10,7 +10,9 @@ var promptOption = new Option<string?>("--prompt") { Description = "A raw prompt
 var titleOption = new Option<string?>("--title") { Description = "Document title for the document prompt (default: none)." };
 var inputOption = new Option<string>("--input")
 {
-    Description = "JSON lines {\"text\": ...} (optional prompt_name, prompt, title), UTF-8; - for stdin. Blank lines are skipped; "
+    Description = "JSON lines {\"text\": ...} (optional prompt_name, prompt, title), UTF-8; - for stdin. With EmbeddingGemma 2, embed also "
+        + "takes media: {\"image\": \"photo.jpg\"}, {\"text\": \"... <|image|> ...\", \"images\": [...]}, {\"video\": [frame paths]} (paths relative "
+        + "to the input file). Blank lines are skipped; "
         + "invalid UTF-8 becomes U+FFFD with a warning naming the line; a lone surrogate escape (\\ud800) is an error. " + PromptChoice.Rule,
     Required = true,
 };
@@ -36,6 +38,11 @@ tokenize.SetAction((parse, cancellationToken) => Run(async () =>
         EmbeddingGemmaTokenizer tokenizer = EmbeddingGemmaTokenizer.Load(model);
         return ((choice, lines, _) =>
         {
+            if (lines.FirstOrDefault(l => l.Media is not null) is { } media)
+            {
+                throw new InvalidDataException($"line {media.Line}: tokenize takes text lines; embed media lines with 'embed'.");
+            }
+
             IReadOnlyList<string> result = tokenizer.Tokenize(lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()))
                 .Select((ids, i) => JsonSerializer.Serialize(new TokenizeLine(lines[i].Line, ids), CliJsonContext.Default.TokenizeLine))
                 .ToArray();
@@ -51,6 +58,7 @@ var embed = new Command("embed", "Write an embedding for each non-blank JSON lin
 embed.SetAction((parse, cancellationToken) => Run(async () =>
 {
     string model = CliModel.Resolve(parse.GetValue(modelOption));
+    string inputPath = parse.GetValue(inputOption)!;
     var options = new EmbeddingGemmaGeneratorOptions
     {
         Variant = parse.GetValue(variantOption)!,
@@ -60,10 +68,13 @@ embed.SetAction((parse, cancellationToken) => Run(async () =>
     return await Pipeline(parse, () =>
     {
         var generator = new EmbeddingGemmaGenerator(model, options);
+        string mediaDirectory = inputPath == "-" ? Environment.CurrentDirectory : Path.GetDirectoryName(Path.GetFullPath(inputPath))!;
         return (async (choice, lines, ct) =>
         {
-            GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(
-                lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()), ct).ConfigureAwait(false);
+            GeneratedEmbeddings<Embedding<float>> embeddings = lines.Any(l => l.Media is not null)
+                ? await MediaEmbedding.GenerateAsync(generator, lines, mediaDirectory, choice, ct).ConfigureAwait(false)
+                : await generator.GenerateAsync(
+                    lines.Select(l => l.Text).ToArray(), choice.ToOptions(lines.Select(l => l.Title).ToArray()), ct).ConfigureAwait(false);
             return embeddings.Select((e, i) => JsonSerializer.Serialize(
                 new EmbedLine(lines[i].Line, e.Vector.ToArray(), (int)e.AdditionalProperties![EmbeddingGemmaGenerator.InputTokenCountPropertyName]!),
                 CliJsonContext.Default.EmbedLine)).ToArray();

@@ -4,7 +4,9 @@ using SkEmbeddingGemma.Batching;
 using SkEmbeddingGemma.Model;
 using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.Pooling;
+using SkEmbeddingGemma.Prompts;
 using SkEmbeddingGemma.Input;
+using SkEmbeddingGemma.Media;
 using SkEmbeddingGemma.Tokenization;
 
 namespace SkEmbeddingGemma;
@@ -22,7 +24,7 @@ namespace SkEmbeddingGemma;
 /// </para>
 /// <para>All members are thread-safe: one instance serves concurrent calls over one ONNX Runtime session.</para>
 /// </remarks>
-public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedding<float>>, IEmbeddingGenerator<DataContent, Embedding<float>>
 {
     /// <summary>The provider name in <see cref="EmbeddingGeneratorMetadata"/>.</summary>
     public const string ProviderName = "embeddinggemma";
@@ -38,6 +40,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
 
     private readonly OnnxEmbeddingSession _session;
     private readonly InputEncoder _encoder;
+    private readonly MediaPipeline? _media;
     private readonly Lazy<EmbeddingGeneratorMetadata> _metadata;
     private readonly int _defaultDimensions;
     private readonly int _maxBatchSize;
@@ -86,6 +89,15 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
             _defaultDimensions = EmbeddingDimensions;
             _defaultDimensions = ValidateDimensions(options.Dimensions, nameof(options));
             identity = ModelIdentity.Capture(modelDirectory, graphPath, Path.GetFileNameWithoutExtension(graphPath), _encoder.Configuration.ModelType);
+            if (_encoder.Configuration.IsMultimodal)
+            {
+                // Encoder sessions open on the first item of their modality: text-only use never loads them.
+                _media = new MediaPipeline(
+                    _encoder,
+                    _session,
+                    MediaPlaceholders.Load(modelDirectory),
+                    MediaEncoders.Create(modelDirectory, Path.GetDirectoryName(Path.GetFullPath(graphPath))!, options, () => CreateSessionOptions(options)));
+            }
         }
         catch
         {
@@ -115,6 +127,9 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// </summary>
     public int MaxTokens => _encoder.MaxTokens;
 
+    /// <summary>Gets the multimodal pipeline, or null for a text-only model.</summary>
+    internal MediaPipeline? Media => _media;
+
     /// <summary>Gets the model's tokenizer, for counting tokens and chunking text.</summary>
     public GemmaTokenizer Tokenizer => _encoder.Tokenizer;
 
@@ -131,13 +146,13 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     }
 
     /// <summary>
-    /// Tokenizes inputs exactly as <see cref="GenerateAsync"/> feeds them to the model: prompt + text (as is: sentence-transformers 6
+    /// Tokenizes inputs exactly as <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/> feeds them to the model: prompt + text (as is: sentence-transformers 6
     /// no longer strips it), framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c> and truncated to <see cref="MaxTokens"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
     /// <exception cref="ArgumentException">
     /// The options name an unknown prompt, or an input is too long and truncation is off, or an input holds a token the
-    /// model cannot embed as text (see <see cref="GenerateAsync"/>).
+    /// model cannot embed as text (see <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>).
     /// </exception>
     public IReadOnlyList<int[]> Tokenize(IEnumerable<string> values, EmbeddingGenerationOptions? options = null)
     {
@@ -168,6 +183,110 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
         int dimensions = ValidateDimensions(options?.Dimensions, nameof(options));
         IReadOnlyList<TokenizedInput> tokenized = _encoder.Encode(inputs, options);
         return Task.Run(() => Embed(tokenized, dimensions, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Embeds one text, as Microsoft.Extensions.AI's <c>GenerateAsync(value)</c> extension does; an instance method
+    /// because this generator serves both strings and <see cref="DataContent"/>, which leaves the generic extension
+    /// nothing to infer its embedding type from.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public async Task<Embedding<float>> GenerateAsync(string value, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return (await GenerateAsync([value], options, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// Embeds images (and audio clips where the model and library support them) into the same space as text, so text
+    /// queries find them; EmbeddingGemma 2 only. Each value is one input, as transformers.js'
+    /// <c>EmbeddingGemma2Processor</c> takes media without text: no prompt is applied.
+    /// </summary>
+    /// <remarks>
+    /// Images are PNG, JPEG, WebP, BMP or GIF (first frame) bytes, turned upright by their EXIF orientation. The vision
+    /// encoder (<c>onnx/vision_encoder.onnx</c>) is loaded on the first image. For text with media, or videos as frames,
+    /// use <see cref="GenerateMultimodalAsync"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
+    /// <exception cref="EmbeddingGemmaInputException">
+    /// A value's media type is not an image (or audio), or, when the task is awaited, it cannot be decoded, is empty,
+    /// or is too large; the message names the value.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The model is text-only, or its folder has no encoder for the media.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        DataContent[] contents = values.ToArray();
+        var inputs = new EmbeddingGemmaMultimodalInput[contents.Length];
+        for (int i = 0; i < contents.Length; i++)
+        {
+            DataContent content = contents[i] ?? throw new ArgumentNullException(nameof(values), $"values[{i}] is null.");
+            inputs[i] = content.HasTopLevelMediaType("image") ? new EmbeddingGemmaMultimodalInput { Images = [content] }
+                : content.HasTopLevelMediaType("audio") ? new EmbeddingGemmaMultimodalInput { Audio = [content] }
+                : throw new EmbeddingGemmaInputException(
+                    i, $"has media type '{content.MediaType}'; this generator embeds images (image/*) and audio (audio/*). Pass a video as its frames with {nameof(GenerateMultimodalAsync)}.");
+        }
+
+        return GenerateMultimodalAsync(inputs, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Embeds inputs that mix text with images, videos (as frames) and audio, as transformers.js'
+    /// <c>EmbeddingGemma2Processor</c> and <c>EmbeddingGemma2Model</c> do: each placeholder of
+    /// <see cref="EmbeddingGemmaMultimodalInput.Text"/> becomes the soft tokens of the next item of its modality.
+    /// </summary>
+    /// <remarks>
+    /// An input with text gets the call's prompt like a text input (see <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>);
+    /// one without text gets none. Inputs are never truncated: an input longer than <see cref="MaxTokens"/> is refused.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
+    /// <exception cref="ArgumentException">The options name an unknown prompt or dimensions above the model's width.</exception>
+    /// <exception cref="EmbeddingGemmaInputException">
+    /// An input has no text and no media, or its placeholders and items do not match in number; or, when the task is
+    /// awaited, an item cannot be decoded or the input is too long. The message names the input and the item.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The model is text-only, or its folder has no encoder for a modality given.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateMultimodalAsync(
+        IEnumerable<EmbeddingGemmaMultimodalInput> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        MediaPipeline media = _media ?? throw new NotSupportedException(
+            $"'{ModelId}' embeds text only; images, video and audio need a multimodal model such as EmbeddingGemma 2.");
+        EmbeddingGemmaMultimodalInput[] inputs = values.ToArray();
+        media.Validate(inputs);
+        int dimensions = ValidateDimensions(options?.Dimensions, nameof(options));
+        PromptSelection prompts = _encoder.SelectPrompts(options, inputs.Length);
+        return Task.Run(
+            () =>
+            {
+                (float[] Vector, int Tokens)[] results = media.Embed(inputs, prompts, EmbeddingDimensions, cancellationToken);
+                DateTimeOffset createdAt = DateTimeOffset.UtcNow;
+                var embeddings = new GeneratedEmbeddings<Embedding<float>>(results.Length);
+                long tokenCount = 0;
+                foreach ((float[] vector, int tokens) in results)
+                {
+                    embeddings.Add(new Embedding<float>(MatryoshkaProjection.Project(vector, dimensions))
+                    {
+                        ModelId = ModelId,
+                        CreatedAt = createdAt,
+                        AdditionalProperties = new AdditionalPropertiesDictionary { [InputTokenCountPropertyName] = tokens },
+                    });
+                    tokenCount += tokens;
+                }
+
+                embeddings.Usage = new UsageDetails { InputTokenCount = tokenCount, TotalTokenCount = tokenCount };
+                return embeddings;
+            },
+            cancellationToken);
     }
 
     /// <summary>
@@ -209,6 +328,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _media?.Dispose();
             _session.Dispose();
         }
     }

@@ -76,6 +76,19 @@ public sealed class EmbeddingGemmaGeneratorOptions
     }
 
     /// <summary>
+    /// Gets or sets EmbeddingGemma 2's soft-token budget per image (the image processor's <c>max_soft_tokens</c>): 70, 140,
+    /// 280, 560 or 1120; by default the folder's <c>processor_config.json</c> value (280 for the released model). A larger
+    /// budget keeps more detail and costs more vision-encoder and text-model work per image.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not one of the five budgets.</exception>
+    public int? ImageSoftTokens
+    {
+        get;
+        set => field = value is null || value is 70 or 140 or 280 or 560 or 1120 ? value
+            : throw OutOfRange(value, nameof(ImageSoftTokens), "70, 140, 280, 560 or 1120 soft tokens");
+    }
+
+    /// <summary>
     /// Gets or sets the prompt name used when a call names none (see <see cref="EmbeddingGemmaPromptNames"/>); by default
     /// the folder's <c>default_prompt_name</c>, which for EmbeddingGemma is none, as with sentence-transformers' <c>encode</c>.
     /// </summary>

@@ -19,6 +19,19 @@ public sealed class EmbeddingGemmaInputException : ArgumentException
         Reason = reason;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="EmbeddingGemmaInputException"/> class for a failure with a cause.</summary>
+    /// <param name="inputIndex">The position of the input in the call's values.</param>
+    /// <param name="reason">What is wrong with it, without naming its position.</param>
+    /// <param name="innerException">What failed, such as an image decoder's error.</param>
+    public EmbeddingGemmaInputException(int inputIndex, string reason, Exception? innerException)
+        : base($"values[{inputIndex}] {reason}", "values", innerException)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputIndex);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        InputIndex = inputIndex;
+        Reason = reason;
+    }
+
     /// <summary>Gets the position of the input in the call's values.</summary>
     public int InputIndex { get; }
 

@@ -13,10 +13,20 @@ public static class NodeReference
     /// <summary>The pinned transformers.js version (<c>npm view @huggingface/transformers version</c> when written).</summary>
     public const string TransformersVersion = "4.3.1";
 
+    /// <summary>The pinned <c>wavefile</c> version: transformers.js's documented way to read WAV files in Node.js.</summary>
+    public const string WavefileVersion = "11.0.0";
+
     private static readonly Lazy<string> s_installDirectory = new(Install);
+    private static readonly Lazy<string> s_wavefileDirectory = new(InstallWavefile);
 
     /// <summary>Gets the folder holding <c>node_modules/@huggingface/transformers</c>; installs it on first use.</summary>
     public static string InstallDirectory => s_installDirectory.Value;
+
+    /// <summary>
+    /// Gets the folder holding <c>node_modules/wavefile</c>, installed apart from transformers.js so its cached folder
+    /// stays as it is; scripts load it with <c>createRequire</c> from this path.
+    /// </summary>
+    public static string WavefileDirectory => s_wavefileDirectory.Value;
 
     /// <summary>
     /// Runs <c>node &lt;scriptName&gt; args…</c>, the script being copied next to the installed <c>node_modules</c>
@@ -47,6 +57,18 @@ public static class NodeReference
         return await TestAssets.RunProcessAsync(
             "node", new[] { script }.Concat(args).ToArray(), installDirectory, missingHint: "Install Node.js 18 or later to run the transformers.js reference.");
     }
+
+    private static string InstallWavefile() =>
+        TestAssets.GetOrCreateDirectory($"node-wavefile-{WavefileVersion}", static target =>
+        {
+            File.WriteAllText(Path.Combine(target, "package.json"), """{ "name": "skeg-node-wavefile", "private": true }""");
+            TestAssets.RunProcessAsync(
+                "npm",
+                ["install", $"wavefile@{WavefileVersion}", "--save-exact", "--no-audit", "--no-fund", "--loglevel=error"],
+                target,
+                null,
+                "Install Node.js (npm) to run the transformers.js audio reference.").GetAwaiter().GetResult();
+        });
 
     private static string Install() =>
         TestAssets.GetOrCreateDirectory($"node-transformers-{TransformersVersion}", static target =>

@@ -6,7 +6,7 @@ namespace SkEmbeddingGemma.ModelFactory;
 /// </summary>
 /// <remarks>
 /// Sizes follow transformers' <c>configuration_embedding_gemma2.py</c> and the released <c>config.json</c> as quoted by
-/// public sources (see <c>tools/ModelFactory/README.md</c>); only the text model is described, never the vision or audio encoders.
+/// public sources (see <c>tools/ModelFactory/README.md</c>); the vision encoder is a simpler stand-in with the real I/O (<see cref="GemmaVisionConfig"/>).
 /// </remarks>
 public sealed record EmbeddingGemma2Config
 {
@@ -25,6 +25,7 @@ public sealed record EmbeddingGemma2Config
         HiddenSizePerLayerInput = 512,
         EmbeddingDim = 768,
         SlidingWindow = 512,
+        Vision = GemmaVisionConfig.Full,
     };
 
     /// <summary>
@@ -46,6 +47,7 @@ public sealed record EmbeddingGemma2Config
         HiddenSizePerLayerInput = 16,
         EmbeddingDim = 768,
         SlidingWindow = 4,
+        Vision = GemmaVisionConfig.Tiny,
     };
 
     /// <summary>Number of token embeddings.</summary>
@@ -83,6 +85,9 @@ public sealed record EmbeddingGemma2Config
 
     /// <summary>Inclusive radius of sliding layers: position i sees j iff |i - j| &lt;= this value.</summary>
     public required int SlidingWindow { get; init; }
+
+    /// <summary>The vision encoder written beside the text graph (<c>onnx/vision_encoder.onnx</c>), or null for none.</summary>
+    public GemmaVisionConfig? Vision { get; init; }
 
     /// <summary>Every this-many-th layer is a full-attention layer; the others slide.</summary>
     public int SlidingWindowPattern { get; init; } = 6;

@@ -6,12 +6,14 @@ namespace SkEmbeddingGemma.ModelFactory;
 /// Writes a random-weight EmbeddingGemma 2 text-model folder laid out like onnx-community's export:
 /// <c>onnx/model.onnx</c> + <c>onnx/model.onnx_data</c> (inputs <c>input_ids</c>, <c>attention_mask</c>,
 /// <c>image_features</c>, <c>video_features</c>, <c>audio_features</c>; outputs <c>sentence_embedding</c>,
-/// <c>last_hidden_state</c>), the Hugging Face / sentence-transformers JSON files and the tokenizer files.
+/// <c>last_hidden_state</c>), <c>onnx/vision_encoder.onnx</c> when the config has a vision tower, the audio encoder
+/// <c>onnx/audio_encoder.onnx</c> (<see cref="AudioEncoderGraph"/>), the Hugging Face / sentence-transformers /
+/// processor JSON files and the tokenizer files.
 /// </summary>
 public static class EmbeddingGemma2ModelWriter
 {
     /// <summary>Changes whenever generated EmbeddingGemma 2 graphs, weights or JSON files change, so caches keyed by it rebuild.</summary>
-    public const string GeneratorVersion = "3";
+    public const string GeneratorVersion = "5a";
 
     /// <summary>Writes the model folder; existing files with the same names are overwritten.</summary>
     /// <param name="directory">Target folder (created if missing).</param>
@@ -45,7 +47,21 @@ public static class EmbeddingGemma2ModelWriter
             model.WriteTo(stream);
         }
 
+        if (config.Vision is { } vision)
+        {
+            Quantization.Onnx.ModelProto visionModel;
+            using (var weights = new ExternalDataWriter(Path.Combine(onnxDirectory, "vision_encoder.onnx_data"), seed, float16: false))
+            {
+                visionModel = GemmaVisionGraph.Build(vision, config.HiddenSize, weights);
+            }
+
+            using var stream = new FileStream(Path.Combine(onnxDirectory, "vision_encoder.onnx"), FileMode.Create, FileAccess.Write);
+            visionModel.WriteTo(stream);
+        }
+
+        AudioEncoderGraph.Write(onnxDirectory, seed, config.HiddenSize);
         EmbeddingGemma2Metadata.WriteAll(directory, config);
+        EmbeddingGemma2ProcessorFiles.Write(directory, config);
         EmbeddingGemmaModelWriter.CopyTokenizerFiles(tokenizerDirectory, directory);
     }
 }

@@ -94,6 +94,11 @@ internal sealed class InputEncoder
         return ids;
     }
 
+    /// <summary>Gets the prompt of each of <paramref name="count"/> inputs of one call, as <see cref="Encode"/> applies them.</summary>
+    /// <exception cref="ArgumentException">The prompt options are invalid.</exception>
+    public PromptSelection SelectPrompts(EmbeddingGenerationOptions? options, int count) =>
+        PromptSelection.From(options, Prompts, _defaultPromptName, count);
+
     /// <summary>Encodes the inputs of one call.</summary>
     /// <exception cref="ArgumentException">
     /// The prompt options are invalid, an input is too long with truncation off, or an input holds a token the model

@@ -6,7 +6,7 @@ using SkEmbeddingGemma.Batching;
 namespace SkEmbeddingGemma.Onnx;
 
 /// <summary>
-/// One ONNX Runtime session over an EmbeddingGemma graph. <see cref="Run"/> is thread-safe: ONNX Runtime sessions
+/// One ONNX Runtime session over an EmbeddingGemma graph. <c>Run</c> is thread-safe: ONNX Runtime sessions
 /// serve concurrent runs, and every run has its own buffers and <see cref="RunOptions"/>.
 /// </summary>
 /// <remarks>
@@ -85,8 +85,28 @@ internal sealed class OnnxEmbeddingSession : IDisposable
     /// <paramref name="destination"/>; returns the width.
     /// </summary>
     /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
-    public int Run(TokenBatch batch, Span<float> destination, CancellationToken cancellationToken)
+    public int Run(TokenBatch batch, Span<float> destination, CancellationToken cancellationToken) =>
+        Run(batch, destination, null, cancellationToken);
+
+    /// <summary>
+    /// Runs one padded batch with media features: <paramref name="features"/> maps a feature input
+    /// (<c>image_features</c>, ...) to its rows, row-major at the input's width; inputs it does not name get no rows.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
+    /// <exception cref="ArgumentException">A named input is not a media feature input of this graph.</exception>
+    public int Run(TokenBatch batch, Span<float> destination, IReadOnlyDictionary<string, float[]>? features, CancellationToken cancellationToken)
     {
+        if (features is not null)
+        {
+            foreach (string name in features.Keys)
+            {
+                if (!Contract.ExtraInputs.Any(e => e.Name == name && e.Kind == ExtraInputKind.EmptyFeatures))
+                {
+                    throw new ArgumentException($"'{ModelPath}' has no media feature input '{name}'.", nameof(features));
+                }
+            }
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         long[] shape = [batch.Rows, batch.Columns];
@@ -101,6 +121,8 @@ internal sealed class OnnxEmbeddingSession : IDisposable
             {
                 inputs.Add(extra.Kind switch
                 {
+                    ExtraInputKind.EmptyFeatures when features is not null && features.TryGetValue(extra.Name, out float[]? rows) =>
+                        OrtValue.CreateTensorValueFromMemory(rows, [rows.Length / extra.EmptyShape[^1], extra.EmptyShape[^1]]),
                     ExtraInputKind.EmptyFeatures => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, extra.EmptyShape),
                     _ => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Rent(rented, extra.Kind, batch).AsMemory(0, cells), shape),
                 });

@@ -106,7 +106,7 @@ public sealed class GeneratorBehaviorTests(TinyModelFixture fixture) : IClassFix
     [Fact]
     public async Task Bad_input_gets_typed_errors_naming_the_problem()
     {
-        await Assert.ThrowsAsync<ArgumentNullException>("values", () => Generator.GenerateAsync(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>("values", () => Generator.GenerateAsync((IEnumerable<string>)null!));
         ArgumentNullException nullElement = await Assert.ThrowsAsync<ArgumentNullException>("values", () => Generator.GenerateAsync(["ok", null!]));
         Assert.Contains("values[1]", nullElement.Message);
 
