@@ -194,6 +194,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <exception cref="ArgumentException">As for <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync fixes these signatures for each input type this generator serves.")]
     public async Task<Embedding<float>> GenerateAsync(string value, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -218,6 +219,7 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <exception cref="NotSupportedException">The model is text-only, or its folder has no encoder for the media.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync fixes these signatures for each input type this generator serves.")]
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
