@@ -28,10 +28,28 @@ public sealed class FaissSemanticKernelTests
         var store = kernel.GetRequiredService<VectorStore>();
         Assert.IsType<FaissVectorStore>(store);
 
-        using var textStore = new TextSearchStore<string>(store, "rag", TinyModel.Dimensions);
+        // Vector search alone: the store ranks by the prompted inner products.
+        using var textStore = new TextSearchStore<string>(store, "rag", TinyModel.Dimensions, new TextSearchStoreOptions { UseHybridSearch = false });
         await textStore.UpsertTextAsync(s_passages);
         string expected = await BestPassageAsync(kernel);
         await TextSearchChecks.AssertSearchAndProviderAsync(textStore, recorder, Question, s_passages, expected);
+    }
+
+    [Fact]
+    public async Task TextSearchStore_uses_the_FAISS_store_hybrid_search_by_default_so_exact_words_count()
+    {
+        using var temp = new TempFolder();
+        (Kernel kernel, RecordingEmbeddingGenerator recorder) = BuildKernel(temp);
+        var store = kernel.GetRequiredService<VectorStore>();
+
+        // TextSearchStore turns to IKeywordHybridSearchable when the collection offers it (its default): the passage that
+        // shares the question's words ("capital", "France") ranks first even where the random-weight test model's vectors
+        // prefer another one; the vector side still embeds with the document and query prompts.
+        using var textStore = new TextSearchStore<string>(store, "rag", TinyModel.Dimensions);
+        await textStore.UpsertTextAsync(s_passages);
+        string paris = Assert.Single(s_passages, p => p.Contains("France", StringComparison.Ordinal));
+        Assert.NotEqual(paris, await BestPassageAsync(kernel));
+        await TextSearchChecks.AssertSearchAndProviderAsync(textStore, recorder, Question, s_passages, paris);
     }
 
     [Fact]
