@@ -41,6 +41,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     private readonly FaissCollectionOptions _options;
     private readonly FaissRecordTable _table;
     private readonly FaissIndexState _state;
+    private readonly FaissIndexPlan _plan;
     private readonly VectorStoreCollectionMetadata _metadata;
     private readonly PropertyModel? _titleProperty;
     private readonly string _distance;
@@ -80,7 +81,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         _indexKind = vector.IndexKind ?? IndexKind.Flat;
         _table = new FaissRecordTable(databasePath, name, _model, _distance, _indexKind);
         IndexPath = IndexPathFor(databasePath, name);
-        _state = new FaissIndexState(_table, IndexPath, vector.Dimensions, _distance, _indexKind, _options);
+        _plan = new FaissIndexPlan(vector.Dimensions, _distance, _indexKind, _options, _distance == DistanceFunction.HammingDistance, vector.ModelName);
+        _state = new FaissIndexState(_table, IndexPath, vector.Dimensions, _distance, _plan, _options);
         _metadata = new() { VectorStoreSystemName = FaissConstants.VectorStoreSystemName, VectorStoreName = databasePath, CollectionName = name };
     }
 
@@ -328,12 +330,18 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         }
 
         int k = checked(top + options.Skip);
+        int candidates = _plan.Rescores ? checked(k * _options.TwoStageSearch!.CandidateMultiplier) : k;
         List<(long Id, float Score)> hits = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
             FaissCollectionRow row = _table.Guard.Verify(connection);
             long[]? selector = filter is { } f ? _table.FilterIds(connection, f.Sql, f.Parameters) : null;
-            return selector is { Length: 0 } ? [] : _state.Read(connection, row, (index, tombstones) => SearchIndex(index, tombstones, query, k, selector));
+            List<(long Id, float Score)> found = selector is { Length: 0 }
+                ? []
+                : _state.Read(connection, row, (index, tombstones) => SearchIndex(index, tombstones, query, candidates, selector));
+            return _plan.Rescores && found.Count > 0
+                ? FaissRescoring.Rescore(_table.VectorsByIds(connection, found.ConvertAll(h => h.Id)), query, k, _distance)
+                : found;
         });
 
         var page = hits.Where(h => FaissSearchMapping.PassesThreshold(h.Score, options.ScoreThreshold, _distance)).Skip(options.Skip).Take(top).ToList();
@@ -426,7 +434,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         return Path.Combine(databasePath + ".faiss", $"{safe}-{hash}.index");
     }
 
-    private List<(long Id, float Score)> SearchIndex(FaissIndex? index, IReadOnlyCollection<long> tombstones, float[] query, int k, long[]? selector)
+    private List<(long Id, float Score)> SearchIndex(IFaissVectorIndex? index, IReadOnlyCollection<long> tombstones, float[] query, int k, long[]? selector)
     {
         long count = index?.Count ?? 0;
         if (index is null || count == 0)

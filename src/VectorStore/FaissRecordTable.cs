@@ -230,6 +230,23 @@ internal sealed class FaissRecordTable
         }
     }
 
+    /// <summary>Reads the vectors of the given ids by primary-key lookups (a two-stage search's candidates), in the given order.</summary>
+    internal IEnumerable<(long Id, float[] Vector)> VectorsByIds(SqliteConnection connection, IReadOnlyList<long> ids)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {VectorColumn} FROM {_vectorTable} WHERE {FaissConstants.IdColumn} = @id";
+        SqliteParameter parameter = command.Parameters.Add("@id", SqliteType.Integer);
+        command.Prepare();
+        foreach (long id in ids)
+        {
+            parameter.Value = id;
+            if (command.ExecuteScalar() is byte[] blob)
+            {
+                yield return (id, FaissColumnMapping.BlobToVector(blob));
+            }
+        }
+    }
+
     /// <summary>Reads the FAISS ids of the rows matching a translated filter.</summary>
     internal long[] FilterIds(SqliteConnection connection, string where, IReadOnlyList<KeyValuePair<string, object>> parameters)
     {

@@ -4,7 +4,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss.Interop;
 /// A managed view of one native FAISS index: every native return code is checked and turned into a
 /// <see cref="FaissException"/>. Not thread-safe for writes; concurrent searches are safe when no write runs.
 /// </summary>
-internal sealed unsafe class FaissIndex : IDisposable
+internal sealed unsafe class FaissIndex : IFaissVectorIndex
 {
     private readonly FaissIndexHandle _handle;
 
