@@ -475,7 +475,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
     {
         VectorPropertyModel property = _model.VectorProperty;
         var vectors = new float[records.Count][];
-        if (FaissModelBuilder.IsNativeVectorType(property.Type))
+        if (FaissModelBuilder.IsNativeVectorType(property.Type) || FaissBinaryVectors.IsBinaryType(property.Type))
         {
             for (int i = 0; i < records.Count; i++)
             {
@@ -484,6 +484,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
                     ReadOnlyMemory<float> m => m.ToArray(),
                     float[] a => a,
                     Embedding<float> e => e.Vector.ToArray(),
+                    var bits when FaissBinaryVectors.ToSigns(bits) is float[] signs => signs,
                     _ => throw new ArgumentException($"Record {i} has no vector in '{property.ModelName}'.", nameof(records)),
                 };
                 CheckDimensions(vectors[i], $"vector of record {i}");
@@ -523,7 +524,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
         for (int i = 0; i < records.Count; i++)
         {
             vectors[i] = embeddings[i] is Embedding<float> e ? e.Vector.ToArray()
-                : throw new InvalidOperationException($"The embedding generator returned {embeddings[i].GetType().Name}; the FAISS connector needs Embedding<float>.");
+                : FaissBinaryVectors.ToSigns(embeddings[i]) ?? throw new InvalidOperationException($"The embedding generator returned {embeddings[i].GetType().Name}; the FAISS connector needs Embedding<float>.");
             CheckDimensions(vectors[i], $"embedding of record {i}");
         }
 
@@ -541,6 +542,8 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
                 return (float[])array.Clone();
             case Embedding<float> embedding:
                 return embedding.Vector.ToArray();
+            case BinaryEmbedding or System.Collections.BitArray when _distance == DistanceFunction.HammingDistance:
+                return FaissBinaryVectors.ToSigns(searchValue)!;
             case string text when property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator:
                 CheckGenerator(property);
                 var generationOptions = new EmbeddingGenerationOptions
@@ -554,7 +557,7 @@ public sealed class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey,
                 CheckGenerator(property);
                 Embedding result = await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false);
                 return result is Embedding<float> floats ? floats.Vector.ToArray()
-                    : throw new InvalidOperationException($"The embedding generator returned {result.GetType().Name}; the FAISS connector needs Embedding<float>.");
+                    : FaissBinaryVectors.ToSigns(result) ?? throw new InvalidOperationException($"The embedding generator returned {result.GetType().Name}; the FAISS connector needs Embedding<float>.");
             default:
                 throw new NotSupportedException(
                     $"Search input of type '{typeof(TInput).Name}' is not supported: pass {FaissModelBuilder.SupportedVectorTypes}, or configure an embedding generator for it.");

@@ -18,6 +18,7 @@ internal sealed class FaissRecordTable
     private readonly CollectionModel _model;
     private readonly string _table;
     private readonly string _vectorTable;
+    private readonly bool _bits;
     private readonly string _selectColumnsWithoutVector;
     private readonly string _selectColumnsWithVector;
 
@@ -27,6 +28,7 @@ internal sealed class FaissRecordTable
         DatabasePath = databasePath;
         CollectionName = collectionName;
         _model = model;
+        _bits = distance == DistanceFunction.HammingDistance;
         _table = FaissColumnMapping.Quote("c_" + collectionName);
         _vectorTable = FaissColumnMapping.Quote("v_" + collectionName);
         foreach (PropertyModel property in _model.Properties)
@@ -190,7 +192,7 @@ internal sealed class FaissRecordTable
 
             ids[r] = (long)command.ExecuteScalar()!;
             idParameter.Value = ids[r];
-            vectorParameter.Value = FaissColumnMapping.VectorToBlob(vectors[r]);
+            vectorParameter.Value = ToBlob(vectors[r]);
             vectorCommand.ExecuteNonQuery();
         }
 
@@ -225,7 +227,7 @@ internal sealed class FaissRecordTable
             long id = reader.GetInt64(0);
             if ((only is null || only.Contains(id)) && !reader.IsDBNull(1))
             {
-                yield return (id, FaissColumnMapping.BlobToVector((byte[])reader.GetValue(1)));
+                yield return (id, FromBlob((byte[])reader.GetValue(1)));
             }
         }
     }
@@ -242,7 +244,7 @@ internal sealed class FaissRecordTable
             parameter.Value = id;
             if (command.ExecuteScalar() is byte[] blob)
             {
-                yield return (id, FaissColumnMapping.BlobToVector(blob));
+                yield return (id, FromBlob(blob));
             }
         }
     }
@@ -314,9 +316,10 @@ internal sealed class FaissRecordTable
 
             if (includeVectors && !reader.IsDBNull(column))
             {
-                float[] vector = FaissColumnMapping.BlobToVector((byte[])reader.GetValue(column));
+                float[] vector = FromBlob((byte[])reader.GetValue(column));
                 Type type = _model.VectorProperty.Type;
-                object value = type == typeof(float[]) ? vector
+                object value = _bits ? FaissBinaryVectors.FromSigns(vector, type)
+                    : type == typeof(float[]) ? vector
                     : type == typeof(Embedding<float>) ? new Embedding<float>(vector)
                     : new ReadOnlyMemory<float>(vector);
                 _model.VectorProperty.SetValueAsObject(record, value);
@@ -337,4 +340,9 @@ internal sealed class FaissRecordTable
             command.Parameters.AddWithValue(parameter.Key, parameter.Value);
         }
     }
+
+    // Bit vectors (Hamming) are stored packed, one bit per dimension; float vectors as little-endian float32.
+    private byte[] ToBlob(float[] vector) => _bits ? FaissBinaryVectors.ToBlob(vector) : FaissColumnMapping.VectorToBlob(vector);
+
+    private float[] FromBlob(byte[] blob) => _bits ? FaissBinaryVectors.FromBlob(blob, _model.VectorProperty.Dimensions) : FaissColumnMapping.BlobToVector(blob);
 }

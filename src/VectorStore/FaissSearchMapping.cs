@@ -7,7 +7,8 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 internal static class FaissSearchMapping
 {
     /// <summary>Gets a value indicating whether higher scores are better (similarities) rather than lower (distances).</summary>
-    internal static bool HigherIsBetter(string distanceFunction) => distanceFunction != DistanceFunction.EuclideanSquaredDistance;
+    internal static bool HigherIsBetter(string distanceFunction)
+        => distanceFunction is not (DistanceFunction.EuclideanSquaredDistance or DistanceFunction.HammingDistance);
 
     /// <summary>Gets a value indicating whether <paramref name="score"/> passes a score threshold.</summary>
     internal static bool PassesThreshold(double score, double? threshold, string distanceFunction)
