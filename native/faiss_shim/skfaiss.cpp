@@ -18,6 +18,7 @@
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <faiss/invlists/InvertedLists.h>
+#include <faiss/invlists/OnDiskInvertedLists.h>
 #include <faiss/utils/distances.h>
 
 #include <omp.h>
@@ -478,6 +479,38 @@ int skf_read_index(const char* path, skf_index** out) {
     require(path != nullptr && out != nullptr, "null argument");
     *out = nullptr;
     *out = reinterpret_cast<skf_index*>(faiss::read_index(path));
+    SKF_CATCH
+}
+
+int skf_ivf_use_ondisk_lists(skf_index* index, const char* path) {
+    SKF_TRY
+    require(index != nullptr && path != nullptr, "null argument");
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(as_index(index));
+    require(ivf != nullptr, "not an IVF index");
+    require(ivf->is_trained, "train the IVF index before moving its lists to disk");
+    require(ivf->ntotal == 0, "the IVF index must be empty to move its lists to disk");
+    ivf->replace_invlists(new faiss::OnDiskInvertedLists(ivf->nlist, ivf->code_size, path), true);
+    SKF_CATCH
+}
+
+int skf_read_index_mmap(const char* path, skf_index** out) {
+    SKF_TRY
+    configure_blas_once();
+    require(path != nullptr && out != nullptr, "null argument");
+    *out = nullptr;
+    // IO_FLAG_MMAP maps the lists stored inside an ordinary IVF file; for lists already in their own file
+    // (OnDiskInvertedLists) it skips mapping them, so those are read again without flags, which maps that file.
+    std::unique_ptr<faiss::Index> index(faiss::read_index(path, faiss::IO_FLAG_MMAP));
+    const faiss::Index* inner = index.get();
+    if (const auto* map = dynamic_cast<const faiss::IndexIDMap*>(inner)) {
+        inner = map->index;
+    }
+    const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(inner);
+    const auto* ondisk = ivf != nullptr ? dynamic_cast<const faiss::OnDiskInvertedLists*>(ivf->invlists) : nullptr;
+    if (ondisk != nullptr && ondisk->ptr == nullptr && ondisk->totsize > 0) {
+        index.reset(faiss::read_index(path, 0));
+    }
+    *out = reinterpret_cast<skf_index*>(index.release());
     SKF_CATCH
 }
 

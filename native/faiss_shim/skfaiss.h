@@ -54,6 +54,14 @@ __attribute__((visibility("default"))) int skf_get_omp_threads(int32_t* out);
 // parallelizes with OpenMP. This restores a BLAS pool size (0 or less: leave as is and only report it).
 __attribute__((visibility("default"))) int skf_set_blas_threads(int32_t n, int32_t* current);
 
+// IVF with inverted lists on disk. skf_ivf_use_ondisk_lists moves an empty, trained IVF index's lists into a file
+// (faiss::OnDiskInvertedLists, memory-mapped), so later batches of skf_add_with_ids grow the file, not the heap; the
+// index written by skf_write_index then references that file. skf_read_index_mmap reads an index whose lists are
+// on disk, or memory-maps the lists of an ordinary IVF index file (IO_FLAG_MMAP), keeping only list sizes and the
+// coarse quantizer in RAM: the kernel pages lists in and out, so RSS stays bounded by what the searches touch.
+__attribute__((visibility("default"))) int skf_ivf_use_ondisk_lists(skf_index* index, const char* path);
+__attribute__((visibility("default"))) int skf_read_index_mmap(const char* path, skf_index** out);
+
 // Binary indexes (faiss::IndexBinary): d bits per vector, packed d / 8 bytes per vector, Hamming distance (an
 // integer, lower is nearer). kind: 0 flat, 1 HNSW (param = M), 2 IVF (param = nlist; needs training).
 typedef struct skfb_index skfb_index;

@@ -80,6 +80,12 @@ internal static unsafe partial class FaissNative
     [LibraryImport(LibraryName, EntryPoint = "skf_get_omp_threads")]
     internal static partial int GetOmpThreads(out int count);
 
+    [LibraryImport(LibraryName, EntryPoint = "skf_ivf_use_ondisk_lists", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int IvfUseOnDiskLists(FaissIndexHandle index, string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "skf_read_index_mmap", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ReadIndexMemoryMapped(string path, out FaissIndexHandle index);
+
     [LibraryImport(LibraryName, EntryPoint = "skfb_create")]
     internal static partial int BinaryCreate(int dimension, int kind, int parameter, out FaissBinaryIndexHandle index);
 
