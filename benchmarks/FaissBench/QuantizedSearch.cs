@@ -35,7 +35,12 @@ internal static class QuantizedSearch
         string vectorFile = Path.Combine(dir, "vectors.f32");
         using (var output = File.Create(vectorFile))
         {
-            output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+            // In blocks: a span of more than 2 GB of bytes overflows.
+            for (int start = 0; start < n; start += 65_536)
+            {
+                int rows = Math.Min(65_536, n - start);
+                output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan(start * D, rows * D)));
+            }
         }
 
         Console.WriteLine($"generated in {sw.Elapsed.TotalSeconds:F0} s; load {Load()}");
