@@ -95,6 +95,27 @@ faiss::IndexHNSW* as_hnsw(skf_index* index) {
     return hnsw;
 }
 
+// The selector an skf_search/skfb_search call asks for: none, the listed ids, or all ids but those.
+struct CallSelector {
+    std::unique_ptr<faiss::IDSelector> base;
+    std::unique_ptr<faiss::IDSelector> negated;
+    const faiss::IDSelector* sel = nullptr;
+    bool include_list = false;
+    CallSelector(const int64_t* ids, int64_t count, int32_t exclude) {
+        if (ids == nullptr) {
+            return;
+        }
+        base = std::make_unique<faiss::IDSelectorBatch>(
+                static_cast<size_t>(count), reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        sel = base.get();
+        include_list = exclude == 0;
+        if (!include_list) {
+            negated = std::make_unique<faiss::IDSelectorNot>(base.get());
+            sel = negated.get();
+        }
+    }
+};
+
 // Selector over the positions of an IndexIDMap's sub-index that tests the external id at that position.
 // (FAISS 1.7.3's IndexIDMap rejects search parameters; 1.7.4 added the same idea as IDSelectorTranslated.)
 struct PositionSelector final : faiss::IDSelector {
@@ -366,20 +387,10 @@ int skf_search(
     const faiss::Index* idx = as_index(index);
     auto* out_labels = reinterpret_cast<faiss::Index::idx_t*>(labels);
 
-    std::unique_ptr<faiss::IDSelector> base;
-    std::unique_ptr<faiss::IDSelector> negated;
-    const faiss::IDSelector* sel = nullptr;
+    const CallSelector selector(selector_ids, selector_count, selector_exclude);
+    const faiss::IDSelector* sel = selector.sel;
     // Number of ids a selector admits when it is an include list (-1: unknown or exclusion).
-    const int64_t include_count = selector_ids != nullptr && selector_exclude == 0 ? selector_count : -1;
-    if (selector_ids != nullptr) {
-        base = std::make_unique<faiss::IDSelectorBatch>(
-                static_cast<size_t>(selector_count), reinterpret_cast<const faiss::Index::idx_t*>(selector_ids));
-        sel = base.get();
-        if (selector_exclude != 0) {
-            negated = std::make_unique<faiss::IDSelectorNot>(base.get());
-            sel = negated.get();
-        }
-    }
+    const int64_t include_count = selector.include_list ? selector_count : -1;
 
     if (const auto* map = dynamic_cast<const faiss::IndexIDMap*>(idx)) {
         std::unique_ptr<PositionSelector> positions;
@@ -766,19 +777,9 @@ int skfb_search(
     }
     const faiss::IndexBinary* idx = as_binary(index);
     auto* out_labels = reinterpret_cast<faiss::Index::idx_t*>(labels);
-    std::unique_ptr<faiss::IDSelector> base;
-    std::unique_ptr<faiss::IDSelector> negated;
-    const faiss::IDSelector* sel = nullptr;
-    if (selector_ids != nullptr) {
-        base = std::make_unique<faiss::IDSelectorBatch>(
-                static_cast<size_t>(selector_count), reinterpret_cast<const faiss::Index::idx_t*>(selector_ids));
-        sel = base.get();
-        if (selector_exclude != 0) {
-            negated = std::make_unique<faiss::IDSelectorNot>(base.get());
-            sel = negated.get();
-        }
-    }
-    const bool include_list = selector_ids != nullptr && selector_exclude == 0;
+    const CallSelector selector(selector_ids, selector_count, selector_exclude);
+    const faiss::IDSelector* sel = selector.sel;
+    const bool include_list = selector.include_list;
     // Single queries (and the filtered loop, which searches one query at a time) gain nothing from threads.
     std::unique_ptr<SingleThreadScope> single;
     if (n == 1 || (sel != nullptr && !include_list)) {
