@@ -10,7 +10,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// HNSW float, on embedding-like vectors (<see cref="EmbeddingLikeVectors"/>). Rescoring reads the candidates' float
 /// vectors from a float32 file on disk (positional reads, as the connector reads them from SQLite) and ranks them with
 /// the connector's own <c>FaissRescoring</c>. Memory per vector is the index's serialized size over n.
-/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir]
+/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10]
 /// </summary>
 internal static class QuantizedSearch
 {
@@ -22,7 +22,9 @@ internal static class QuantizedSearch
         int n = args.Length > 0 ? int.Parse(args[0]) : 100_000;
         int nq = args.Length > 1 ? int.Parse(args[1]) : 200;
         bool hnsw = args.Length <= 2 || args[2] != "no";
-        string dir = args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "quantbench-" + Environment.ProcessId);
+        bool keepDir = args.Length > 3 && args[3] != "-";
+        string dir = keepDir ? args[3] : Path.Combine(Path.GetTempPath(), "quantbench-" + Environment.ProcessId);
+        int[] multipliers = args.Length > 4 ? [.. args[4].Split(',').Select(int.Parse)] : [4, 10];
         Directory.CreateDirectory(dir);
         Console.WriteLine($"n={n} d={D} queries={nq} k={K} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} "
             + $"FAISS {FaissIndex.NativeVersion} ({FaissLibraryResolver.LoadedFrom}) load {Load()}");
@@ -60,8 +62,11 @@ internal static class QuantizedSearch
         Measure("binary flat", dir, nq, exact, () => Binary(data, ids), null, queries, 0);
         using (var vectors = new FileStream(vectorFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
         {
-            Measure("binary + float rescore ×4", dir, nq, exact, () => Binary(data, ids), vectors.SafeFileHandle, queries, 4);
-            Measure("binary + float rescore ×10", dir, nq, exact, () => Binary(data, ids), vectors.SafeFileHandle, queries, 10);
+            foreach (int multiplier in multipliers)
+            {
+                Measure($"binary + float rescore ×{multiplier}", dir, nq, exact, () => Binary(data, ids), vectors.SafeFileHandle, queries, multiplier);
+            }
+
             Measure("128-d prefix + 768-d rescore ×10", dir, nq, exact, () => Prefix(data, ids), vectors.SafeFileHandle, queries, 10);
         }
 
@@ -71,7 +76,7 @@ internal static class QuantizedSearch
         }
 
         Console.WriteLine($"load at end {Load()}");
-        if (args.Length <= 3)
+        if (!keepDir)
         {
             Directory.Delete(dir, recursive: true);
         }
