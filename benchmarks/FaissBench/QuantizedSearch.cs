@@ -10,7 +10,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// HNSW float, on embedding-like vectors (<see cref="EmbeddingLikeVectors"/>). Rescoring reads the candidates' float
 /// vectors from a float32 file on disk (positional reads, as the connector reads them from SQLite) and ranks them with
 /// the connector's own <c>FaissRescoring</c>. Memory per vector is the index's serialized size over n.
-/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10]
+/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10] [all|rescore]
 /// </summary>
 internal static class QuantizedSearch
 {
@@ -25,6 +25,7 @@ internal static class QuantizedSearch
         bool keepDir = args.Length > 3 && args[3] != "-";
         string dir = keepDir ? args[3] : Path.Combine(Path.GetTempPath(), "quantbench-" + Environment.ProcessId);
         int[] multipliers = args.Length > 4 ? [.. args[4].Split(',').Select(int.Parse)] : [4, 10];
+        bool all = args.Length <= 5 || args[5] != "rescore";
         Directory.CreateDirectory(dir);
         Console.WriteLine($"n={n} d={D} queries={nq} k={K} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} "
             + $"FAISS {FaissIndex.NativeVersion} ({FaissLibraryResolver.LoadedFrom}) load {Load()}");
@@ -57,9 +58,13 @@ internal static class QuantizedSearch
 
         Console.WriteLine("| index | bytes/vector | build s | single q/s | batched q/s | recall@10 |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        Measure("flat float (IDMap,Flat)", dir, nq, exact, () => Float("IDMap,Flat", data, ids), null, queries, 0);
-        Measure("SQ8 (IDMap,SQ8)", dir, nq, exact, () => Float("IDMap,SQ8", data, ids), null, queries, 0);
-        Measure("binary flat", dir, nq, exact, () => Binary(data, ids), null, queries, 0);
+        if (all)
+        {
+            Measure("flat float (IDMap,Flat)", dir, nq, exact, () => Float("IDMap,Flat", data, ids), null, queries, 0);
+            Measure("SQ8 (IDMap,SQ8)", dir, nq, exact, () => Float("IDMap,SQ8", data, ids), null, queries, 0);
+            Measure("binary flat", dir, nq, exact, () => Binary(data, ids), null, queries, 0);
+        }
+
         using (var vectors = new FileStream(vectorFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
         {
             foreach (int multiplier in multipliers)
@@ -67,10 +72,13 @@ internal static class QuantizedSearch
                 Measure($"binary + float rescore ×{multiplier}", dir, nq, exact, () => Binary(data, ids), vectors.SafeFileHandle, queries, multiplier);
             }
 
-            Measure("128-d prefix + 768-d rescore ×10", dir, nq, exact, () => Prefix(data, ids), vectors.SafeFileHandle, queries, 10);
+            if (all)
+            {
+                Measure("128-d prefix + 768-d rescore ×10", dir, nq, exact, () => Prefix(data, ids), vectors.SafeFileHandle, queries, 10);
+            }
         }
 
-        if (hnsw)
+        if (hnsw && all)
         {
             Measure("HNSW32 float (efC 64, efS 128)", dir, nq, exact, () => Float("IDMap,HNSW32", data, ids), null, queries, 0);
         }
