@@ -162,7 +162,7 @@ internal static class QuantizedSearch
             }
         }
 
-        return [.. FaissRescoring.Rescore(Read(), query, K, DistanceFunction.DotProductSimilarity).Select(h => h.Id)];
+        return [.. FaissRescoring.Rescore(Read(), query, K, FaissDistance.Named(DistanceFunction.DotProductSimilarity)!).Select(h => h.Id)];
     }
 
     private static FaissIndex Float(string description, float[] data, long[] ids)

@@ -60,10 +60,13 @@ internal sealed class FaissDistance
     internal static FaissDistance For(VectorPropertyModel property)
     {
         string name = property.DistanceFunction ?? Default;
-        return s_all.FirstOrDefault(d => d.Name == name)
+        return Named(name)
             ?? throw new NotSupportedException(
                 $"Distance function '{name}' of vector property '{property.ModelName}' is not supported by the FAISS connector; use {SupportedNames}.");
     }
+
+    /// <summary>Gets the mapping of a distance function name, or null when the connector does not support it.</summary>
+    internal static FaissDistance? Named(string name) => s_all.FirstOrDefault(d => d.Name == name);
 
     /// <summary>Converts what FAISS returned (an inner product or a squared L2 distance) into this function's score.</summary>
     internal double ToScore(float raw) => _toScore(raw);

@@ -170,4 +170,47 @@ public sealed class TwoStageSearchTests : IDisposable
         };
         Assert.Contains("multiple of 8", Assert.Throws<NotSupportedException>(() => binary.GetDynamicCollection("o", odd)).Message);
     }
+
+    [Fact]
+    public async Task Each_vector_property_of_a_record_has_its_own_first_pass_and_rescores_from_its_own_column()
+    {
+        // Two float properties (with transformed scores) get the binary first pass and exact rescoring each; the bit
+        // property next to them is searched by Hamming distance, with no floats to rescore with.
+        List<float[]> dense = Vectors(7), second = Vectors(8);
+        using var store = Store(_temp.Database, new FaissTwoStageSearchOptions { FirstPass = FaissFirstPass.Binary, CandidateMultiplier = Count });
+        var collection = store.GetDynamicCollection("multi", new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Id", typeof(long)),
+                new VectorStoreVectorProperty("Dense", typeof(float[]), Dimensions) { DistanceFunction = DistanceFunction.CosineDistance },
+                new VectorStoreVectorProperty("Second", typeof(float[]), Dimensions) { DistanceFunction = DistanceFunction.EuclideanDistance, IndexKind = IndexKind.Hnsw },
+                new VectorStoreVectorProperty("Bits", typeof(System.Collections.BitArray), Dimensions) { DistanceFunction = DistanceFunction.HammingDistance },
+            ],
+        });
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(Enumerable.Range(0, Count).Select(i => new Dictionary<string, object?>
+        {
+            ["Id"] = (long)i,
+            ["Dense"] = dense[i],
+            ["Second"] = second[i],
+            ["Bits"] = new System.Collections.BitArray([.. dense[i].Select(x => x > 0)]),
+        }));
+        float[] query = TestVectors.Random(new Random(99), Dimensions);
+
+        var byDense = await collection.SearchAsync(query, 5, new() { VectorProperty = r => r["Dense"] }).ToListAsync();
+        var bySecond = await collection.SearchAsync(query, 5, new() { VectorProperty = r => r["Second"] }).ToListAsync();
+        var byBits = await collection.SearchAsync(new System.Collections.BitArray([.. query.Select(x => x > 0)]), 5, new() { VectorProperty = r => r["Bits"] }).ToListAsync();
+
+        var exactDense = Exact(dense, query, DistanceFunction.CosineSimilarity, 5);
+        Assert.Equal(exactDense.Select(e => e.Id), byDense.Select(r => (long)r.Record["Id"]!));
+        Assert.Equal(exactDense.Select(e => 1 - e.Score), byDense.Select(r => r.Score!.Value), (a, b) => Math.Abs(a - b) < 1e-4);
+        var exactSecond = Exact(second, query, DistanceFunction.EuclideanSquaredDistance, 5);
+        Assert.Equal(exactSecond.Select(e => e.Id), bySecond.Select(r => (long)r.Record["Id"]!));
+        Assert.Equal(exactSecond.Select(e => Math.Sqrt(e.Score)), bySecond.Select(r => r.Score!.Value), (a, b) => Math.Abs(a - b) < 1e-3);
+        var hamming = dense.Select((v, i) => (Id: (long)i, Score: (double)v.Zip(query).Count(p => p.First > 0 != p.Second > 0))).ToList();
+        Assert.Equal(hamming.Min(h => h.Score), byBits[0].Score);
+        Assert.All(byBits, r => Assert.Equal(hamming[(int)(long)r.Record["Id"]!].Score, r.Score));
+        Assert.Equal(byBits.Select(r => r.Score), byBits.Select(r => r.Score).Order());
+    }
 }
