@@ -4,7 +4,13 @@ using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
-// Usage: FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no] [indexes=IDMap,Flat;IDMap,SQ8;IDMap,HNSW32] [dir]
+if (args.Length > 0 && args[0] == "quantized")
+{
+    QuantizedSearch.Run(args[1..]);
+    return;
+}
+
+// Usage: FaissBench quantized ... (issue 15's table, see QuantizedSearch) or FaissBench [n=100000] [d=768] [queries=200] [connector=yes|no] [indexes=IDMap,Flat;IDMap,SQ8;IDMap,HNSW32] [dir]
 // With a dir, index files already there are read instead of built and the folder is kept: a second run with
 // SKFAISS_LIBRARY=<other variant> then searches the very same indexes (data and queries are seeded, so identical).
 int n = args.Length > 0 ? int.Parse(args[0]) : 100_000;

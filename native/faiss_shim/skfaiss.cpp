@@ -4,6 +4,9 @@
 #include "skfaiss.h"
 
 #include <faiss/Index.h>
+#include <faiss/IndexBinaryFlat.h>
+#include <faiss/IndexBinaryHNSW.h>
+#include <faiss/IndexBinaryIVF.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
@@ -15,6 +18,7 @@
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <faiss/invlists/InvertedLists.h>
+#include <faiss/invlists/OnDiskInvertedLists.h>
 #include <faiss/utils/distances.h>
 
 #include <omp.h>
@@ -90,6 +94,27 @@ faiss::IndexHNSW* as_hnsw(skf_index* index) {
     require(hnsw != nullptr, "not an HNSW index");
     return hnsw;
 }
+
+// The selector an skf_search/skfb_search call asks for: none, the listed ids, or all ids but those.
+struct CallSelector {
+    std::unique_ptr<faiss::IDSelector> base;
+    std::unique_ptr<faiss::IDSelector> negated;
+    const faiss::IDSelector* sel = nullptr;
+    bool include_list = false;
+    CallSelector(const int64_t* ids, int64_t count, int32_t exclude) {
+        if (ids == nullptr) {
+            return;
+        }
+        base = std::make_unique<faiss::IDSelectorBatch>(
+                static_cast<size_t>(count), reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        sel = base.get();
+        include_list = exclude == 0;
+        if (!include_list) {
+            negated = std::make_unique<faiss::IDSelectorNot>(base.get());
+            sel = negated.get();
+        }
+    }
+};
 
 // Selector over the positions of an IndexIDMap's sub-index that tests the external id at that position.
 // (FAISS 1.7.3's IndexIDMap rejects search parameters; 1.7.4 added the same idea as IDSelectorTranslated.)
@@ -362,20 +387,10 @@ int skf_search(
     const faiss::Index* idx = as_index(index);
     auto* out_labels = reinterpret_cast<faiss::Index::idx_t*>(labels);
 
-    std::unique_ptr<faiss::IDSelector> base;
-    std::unique_ptr<faiss::IDSelector> negated;
-    const faiss::IDSelector* sel = nullptr;
+    const CallSelector selector(selector_ids, selector_count, selector_exclude);
+    const faiss::IDSelector* sel = selector.sel;
     // Number of ids a selector admits when it is an include list (-1: unknown or exclusion).
-    const int64_t include_count = selector_ids != nullptr && selector_exclude == 0 ? selector_count : -1;
-    if (selector_ids != nullptr) {
-        base = std::make_unique<faiss::IDSelectorBatch>(
-                static_cast<size_t>(selector_count), reinterpret_cast<const faiss::Index::idx_t*>(selector_ids));
-        sel = base.get();
-        if (selector_exclude != 0) {
-            negated = std::make_unique<faiss::IDSelectorNot>(base.get());
-            sel = negated.get();
-        }
-    }
+    const int64_t include_count = selector.include_list ? selector_count : -1;
 
     if (const auto* map = dynamic_cast<const faiss::IndexIDMap*>(idx)) {
         std::unique_ptr<PositionSelector> positions;
@@ -478,6 +493,38 @@ int skf_read_index(const char* path, skf_index** out) {
     SKF_CATCH
 }
 
+int skf_ivf_use_ondisk_lists(skf_index* index, const char* path) {
+    SKF_TRY
+    require(index != nullptr && path != nullptr, "null argument");
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(as_index(index));
+    require(ivf != nullptr, "not an IVF index");
+    require(ivf->is_trained, "train the IVF index before moving its lists to disk");
+    require(ivf->ntotal == 0, "the IVF index must be empty to move its lists to disk");
+    ivf->replace_invlists(new faiss::OnDiskInvertedLists(ivf->nlist, ivf->code_size, path), true);
+    SKF_CATCH
+}
+
+int skf_read_index_mmap(const char* path, skf_index** out) {
+    SKF_TRY
+    configure_blas_once();
+    require(path != nullptr && out != nullptr, "null argument");
+    *out = nullptr;
+    // IO_FLAG_MMAP maps the lists stored inside an ordinary IVF file; for lists already in their own file
+    // (OnDiskInvertedLists) it skips mapping them, so those are read again without flags, which maps that file.
+    std::unique_ptr<faiss::Index> index(faiss::read_index(path, faiss::IO_FLAG_MMAP));
+    const faiss::Index* inner = index.get();
+    if (const auto* map = dynamic_cast<const faiss::IndexIDMap*>(inner)) {
+        inner = map->index;
+    }
+    const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(inner);
+    const auto* ondisk = ivf != nullptr ? dynamic_cast<const faiss::OnDiskInvertedLists*>(ivf->invlists) : nullptr;
+    if (ondisk != nullptr && ondisk->ptr == nullptr && ondisk->totsize > 0) {
+        index.reset(faiss::read_index(path, 0));
+    }
+    *out = reinterpret_cast<skf_index*>(index.release());
+    SKF_CATCH
+}
+
 int skf_set_omp_threads(int32_t n) {
     SKF_TRY
     require(n > 0, "thread count must be positive");
@@ -501,6 +548,318 @@ int skf_set_blas_threads(int32_t n, int32_t* current) {
     if (current != nullptr) {
         *current = openblas_get_num_threads();
     }
+    SKF_CATCH
+}
+
+}  // extern "C"
+
+// ---- Binary indexes ----
+
+namespace {
+
+faiss::IndexBinary* as_binary(skfb_index* index) {
+    return reinterpret_cast<faiss::IndexBinary*>(index);
+}
+
+const faiss::IndexBinary* as_binary(const skfb_index* index) {
+    return reinterpret_cast<const faiss::IndexBinary*>(index);
+}
+
+const faiss::IndexBinary* unwrap_binary(const faiss::IndexBinary* index) {
+    if (const auto* map = dynamic_cast<const faiss::IndexBinaryIDMap*>(index)) {
+        return map->index;
+    }
+    return index;
+}
+
+int32_t hamming_bytes(const uint8_t* a, const uint8_t* b, size_t code_size) {
+    int32_t distance = 0;
+    size_t i = 0;
+    for (; i + 8 <= code_size; i += 8) {
+        uint64_t x, y;
+        std::memcpy(&x, a + i, 8);
+        std::memcpy(&y, b + i, 8);
+        distance += __builtin_popcountll(x ^ y);
+    }
+    for (; i < code_size; i++) {
+        distance += __builtin_popcount(static_cast<unsigned>(a[i] ^ b[i]));
+    }
+    return distance;
+}
+
+// Ranks the given positions of `index` (flat or HNSW: both reconstruct from stored codes) exactly by Hamming distance;
+// ties keep the lower position first, as FAISS's flat search does.
+void binary_exact_positions(
+        const faiss::IndexBinary* index, int64_t n, const uint8_t* x, int64_t k, int32_t* distances, int64_t* labels,
+        const std::vector<faiss::Index::idx_t>& positions) {
+    const size_t code_size = static_cast<size_t>(index->code_size);
+    std::vector<uint8_t> codes(positions.size() * code_size);
+    for (size_t i = 0; i < positions.size(); i++) {
+        index->reconstruct(positions[i], codes.data() + i * code_size);
+    }
+    std::vector<std::pair<int32_t, faiss::Index::idx_t>> scored(positions.size());
+    for (int64_t q = 0; q < n; q++) {
+        for (size_t i = 0; i < positions.size(); i++) {
+            scored[i] = {hamming_bytes(x + q * code_size, codes.data() + i * code_size, code_size), positions[i]};
+        }
+        const size_t take = std::min<size_t>(static_cast<size_t>(k), scored.size());
+        std::partial_sort(scored.begin(), scored.begin() + take, scored.end());
+        for (int64_t j = 0; j < k; j++) {
+            const bool found = static_cast<size_t>(j) < take;
+            distances[q * k + j] = found ? scored[j].first : std::numeric_limits<int32_t>::max();
+            labels[q * k + j] = found ? scored[j].second : -1;
+        }
+    }
+}
+
+// Runs the calling thread's next FAISS parallel regions on one thread (omp_set_num_threads sets this thread's ICV
+// only) and restores the count on scope exit. FAISS's binary flat search opens a parallel region even for one query:
+// on shared, oversubscribed cores waiting for the second thread made single Hamming queries 100x slower (measured).
+struct SingleThreadScope {
+    int saved;
+    SingleThreadScope() : saved(omp_get_max_threads()) {
+        omp_set_num_threads(1);
+    }
+    ~SingleThreadScope() {
+        omp_set_num_threads(saved);
+    }
+};
+
+// Binary counterpart of search_with_selector: FAISS 1.7.3's binary indexes take no selector.
+void binary_search_with_selector(
+        const faiss::IndexBinary* index, int64_t n, const uint8_t* x, int64_t k, int32_t* distances, int64_t* labels,
+        const faiss::IDSelector* sel, bool include_list) {
+    if (sel == nullptr) {
+        index->search(n, x, k, distances, labels);
+        return;
+    }
+    const int64_t ntotal = index->ntotal;
+    if (include_list && dynamic_cast<const faiss::IndexBinaryIVF*>(index) == nullptr) {
+        std::vector<faiss::Index::idx_t> positions;
+        for (faiss::Index::idx_t i = 0; i < ntotal; i++) {
+            if (sel->is_member(i)) {
+                positions.push_back(i);
+            }
+        }
+        binary_exact_positions(index, n, x, k, distances, labels, positions);
+        return;
+    }
+    std::fill(distances, distances + n * k, std::numeric_limits<int32_t>::max());
+    std::fill(labels, labels + n * k, int64_t{-1});
+    for (int64_t q = 0; q < n; q++) {
+        int64_t wide = std::min<int64_t>(ntotal, std::max<int64_t>(k * 4, 64));
+        while (wide > 0) {
+            std::vector<int32_t> d(wide);
+            std::vector<faiss::Index::idx_t> l(wide);
+            index->search(1, x + q * index->code_size, wide, d.data(), l.data());
+            int64_t found = 0;
+            for (int64_t j = 0; j < wide && found < k; j++) {
+                if (l[j] >= 0 && sel->is_member(l[j])) {
+                    distances[q * k + found] = d[j];
+                    labels[q * k + found] = l[j];
+                    found++;
+                }
+            }
+            if (found == k || wide >= ntotal) {
+                break;
+            }
+            wide = std::min<int64_t>(ntotal, wide * 4);
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+int skfb_create(int32_t d, int32_t kind, int32_t param, skfb_index** out) {
+    SKF_TRY
+    require(out != nullptr, "null argument");
+    require(d > 0 && d % 8 == 0, "binary dimension must be a positive multiple of 8");
+    *out = nullptr;
+    faiss::IndexBinary* index = nullptr;
+    switch (kind) {
+        case SKFB_KIND_FLAT:
+            index = new faiss::IndexBinaryIDMap(new faiss::IndexBinaryFlat(d));
+            static_cast<faiss::IndexBinaryIDMap*>(index)->own_fields = true;
+            break;
+        case SKFB_KIND_HNSW: {
+            require(param > 1, "HNSW M must be at least 2");
+            index = new faiss::IndexBinaryIDMap(new faiss::IndexBinaryHNSW(d, param));
+            static_cast<faiss::IndexBinaryIDMap*>(index)->own_fields = true;
+            break;
+        }
+        case SKFB_KIND_IVF: {
+            require(param > 0, "IVF list count must be positive");
+            auto* ivf = new faiss::IndexBinaryIVF(new faiss::IndexBinaryFlat(d), d, static_cast<size_t>(param));
+            ivf->own_fields = true;
+            index = ivf;
+            break;
+        }
+        default:
+            throw ArgumentError("unknown binary index kind");
+    }
+    *out = reinterpret_cast<skfb_index*>(index);
+    SKF_CATCH
+}
+
+void skfb_free(skfb_index* index) {
+    try {
+        delete as_binary(index);
+    } catch (...) {
+    }
+}
+
+int skfb_dimension(const skfb_index* index, int32_t* out) {
+    SKF_TRY
+    require(index != nullptr && out != nullptr, "null argument");
+    *out = static_cast<int32_t>(as_binary(index)->d);
+    SKF_CATCH
+}
+
+int skfb_ntotal(const skfb_index* index, int64_t* out) {
+    SKF_TRY
+    require(index != nullptr && out != nullptr, "null argument");
+    *out = as_binary(index)->ntotal;
+    SKF_CATCH
+}
+
+int skfb_is_trained(const skfb_index* index, int32_t* out) {
+    SKF_TRY
+    require(index != nullptr && out != nullptr, "null argument");
+    *out = as_binary(index)->is_trained ? 1 : 0;
+    SKF_CATCH
+}
+
+int skfb_train(skfb_index* index, int64_t n, const uint8_t* x) {
+    SKF_TRY
+    require(index != nullptr && n > 0 && x != nullptr, "invalid argument");
+    as_binary(index)->train(n, x);
+    SKF_CATCH
+}
+
+int skfb_add_with_ids(skfb_index* index, int64_t n, const uint8_t* x, const int64_t* ids) {
+    SKF_TRY
+    require(index != nullptr && n >= 0 && (n == 0 || (x != nullptr && ids != nullptr)), "invalid argument");
+    if (n > 0) {
+        as_binary(index)->add_with_ids(n, x, reinterpret_cast<const faiss::Index::idx_t*>(ids));
+    }
+    SKF_CATCH
+}
+
+int skfb_remove_ids(skfb_index* index, int64_t n, const int64_t* ids, int64_t* removed) {
+    SKF_TRY
+    require(index != nullptr && n >= 0 && (n == 0 || ids != nullptr) && removed != nullptr, "invalid argument");
+    *removed = 0;
+    if (n > 0) {
+        faiss::IDSelectorBatch sel(static_cast<size_t>(n), reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        *removed = static_cast<int64_t>(as_binary(index)->remove_ids(sel));
+    }
+    SKF_CATCH
+}
+
+int skfb_supports_remove(const skfb_index* index, int32_t* out) {
+    SKF_TRY
+    require(index != nullptr && out != nullptr, "null argument");
+    *out = dynamic_cast<const faiss::IndexBinaryHNSW*>(unwrap_binary(as_binary(index))) != nullptr ? 0 : 1;
+    SKF_CATCH
+}
+
+int skfb_search(
+        const skfb_index* index, int64_t n, const uint8_t* x, int64_t k, int32_t* distances, int64_t* labels,
+        const int64_t* selector_ids, int64_t selector_count, int32_t selector_exclude) {
+    SKF_TRY
+    require(index != nullptr && n >= 0 && k > 0, "invalid argument");
+    require(n == 0 || (x != nullptr && distances != nullptr && labels != nullptr), "null buffer");
+    require(selector_count >= 0 && (selector_count == 0 || selector_ids != nullptr), "invalid selector");
+    if (n == 0) {
+        return SKF_OK;
+    }
+    const faiss::IndexBinary* idx = as_binary(index);
+    auto* out_labels = reinterpret_cast<faiss::Index::idx_t*>(labels);
+    const CallSelector selector(selector_ids, selector_count, selector_exclude);
+    const faiss::IDSelector* sel = selector.sel;
+    const bool include_list = selector.include_list;
+    // Single queries (and the filtered loop, which searches one query at a time) gain nothing from threads.
+    std::unique_ptr<SingleThreadScope> single;
+    if (n == 1 || (sel != nullptr && !include_list)) {
+        single = std::make_unique<SingleThreadScope>();
+    }
+    if (const auto* map = dynamic_cast<const faiss::IndexBinaryIDMap*>(idx)) {
+        std::unique_ptr<PositionSelector> positions;
+        if (sel != nullptr) {
+            positions = std::make_unique<PositionSelector>(map->id_map, *sel);
+        }
+        binary_search_with_selector(map->index, n, x, k, distances, out_labels, positions.get(), include_list);
+        for (int64_t i = 0; i < n * k; i++) {
+            if (out_labels[i] >= 0) {
+                out_labels[i] = map->id_map[out_labels[i]];
+            }
+        }
+    } else {
+        binary_search_with_selector(idx, n, x, k, distances, out_labels, sel, include_list);
+    }
+    SKF_CATCH
+}
+
+int skfb_get_ids(const skfb_index* index, int64_t* ids, int64_t capacity, int64_t* count) {
+    SKF_TRY
+    require(index != nullptr && count != nullptr && capacity >= 0, "invalid argument");
+    const faiss::IndexBinary* idx = as_binary(index);
+    std::vector<int64_t> all;
+    if (const auto* map = dynamic_cast<const faiss::IndexBinaryIDMap*>(idx)) {
+        all.assign(map->id_map.begin(), map->id_map.end());
+    } else if (const auto* ivf = dynamic_cast<const faiss::IndexBinaryIVF*>(idx)) {
+        for (size_t list = 0; list < ivf->nlist; list++) {
+            size_t size = ivf->invlists->list_size(list);
+            faiss::InvertedLists::ScopedIds list_ids(ivf->invlists, list);
+            all.insert(all.end(), list_ids.get(), list_ids.get() + size);
+        }
+    } else {
+        all.resize(static_cast<size_t>(idx->ntotal));
+        std::iota(all.begin(), all.end(), int64_t{0});
+    }
+    *count = static_cast<int64_t>(all.size());
+    if (ids != nullptr && capacity >= *count) {
+        std::copy(all.begin(), all.end(), ids);
+    }
+    SKF_CATCH
+}
+
+int skfb_set_search_parameters(skfb_index* index, int32_t ef_construction, int32_t ef_search) {
+    SKF_TRY
+    require(index != nullptr, "null argument");
+    faiss::IndexBinary* idx = as_binary(index);
+    if (auto* map = dynamic_cast<faiss::IndexBinaryIDMap*>(idx)) {
+        idx = map->index;
+    }
+    if (auto* hnsw = dynamic_cast<faiss::IndexBinaryHNSW*>(idx)) {
+        if (ef_construction > 0) {
+            hnsw->hnsw.efConstruction = ef_construction;
+        }
+        if (ef_search > 0) {
+            hnsw->hnsw.efSearch = ef_search;
+        }
+    } else if (auto* ivf = dynamic_cast<faiss::IndexBinaryIVF*>(idx)) {
+        if (ef_search > 0) {
+            ivf->nprobe = static_cast<size_t>(ef_search);
+        }
+    }
+    SKF_CATCH
+}
+
+int skfb_write_index(const skfb_index* index, const char* path) {
+    SKF_TRY
+    require(index != nullptr && path != nullptr, "null argument");
+    faiss::write_index_binary(as_binary(index), path);
+    SKF_CATCH
+}
+
+int skfb_read_index(const char* path, skfb_index** out) {
+    SKF_TRY
+    require(path != nullptr && out != nullptr, "null argument");
+    *out = nullptr;
+    *out = reinterpret_cast<skfb_index*>(faiss::read_index_binary(path));
     SKF_CATCH
 }
 

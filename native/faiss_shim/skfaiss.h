@@ -54,6 +54,42 @@ __attribute__((visibility("default"))) int skf_get_omp_threads(int32_t* out);
 // parallelizes with OpenMP. This restores a BLAS pool size (0 or less: leave as is and only report it).
 __attribute__((visibility("default"))) int skf_set_blas_threads(int32_t n, int32_t* current);
 
+// IVF with inverted lists on disk. skf_ivf_use_ondisk_lists moves an empty, trained IVF index's lists into a file
+// (faiss::OnDiskInvertedLists, memory-mapped), so later batches of skf_add_with_ids grow the file, not the heap; the
+// index written by skf_write_index then references that file. skf_read_index_mmap reads an index whose lists are
+// on disk, or memory-maps the lists of an ordinary IVF index file (IO_FLAG_MMAP), keeping only list sizes and the
+// coarse quantizer in RAM: the kernel pages lists in and out, so RSS stays bounded by what the searches touch.
+__attribute__((visibility("default"))) int skf_ivf_use_ondisk_lists(skf_index* index, const char* path);
+__attribute__((visibility("default"))) int skf_read_index_mmap(const char* path, skf_index** out);
+
+// Binary indexes (faiss::IndexBinary): d bits per vector, packed d / 8 bytes per vector, Hamming distance (an
+// integer, lower is nearer). kind: 0 flat, 1 HNSW (param = M), 2 IVF (param = nlist; needs training).
+typedef struct skfb_index skfb_index;
+
+#define SKFB_KIND_FLAT 0
+#define SKFB_KIND_HNSW 1
+#define SKFB_KIND_IVF 2
+
+__attribute__((visibility("default"))) int skfb_create(int32_t d, int32_t kind, int32_t param, skfb_index** out);
+__attribute__((visibility("default"))) void skfb_free(skfb_index* index);
+__attribute__((visibility("default"))) int skfb_dimension(const skfb_index* index, int32_t* out);
+__attribute__((visibility("default"))) int skfb_ntotal(const skfb_index* index, int64_t* out);
+__attribute__((visibility("default"))) int skfb_is_trained(const skfb_index* index, int32_t* out);
+__attribute__((visibility("default"))) int skfb_train(skfb_index* index, int64_t n, const uint8_t* x);
+__attribute__((visibility("default"))) int skfb_add_with_ids(skfb_index* index, int64_t n, const uint8_t* x, const int64_t* ids);
+__attribute__((visibility("default"))) int skfb_remove_ids(skfb_index* index, int64_t n, const int64_t* ids, int64_t* removed);
+__attribute__((visibility("default"))) int skfb_supports_remove(const skfb_index* index, int32_t* out);
+// As skf_search, with Hamming distances. An include list on a flat or HNSW index is ranked exactly over its members;
+// other selections search wider and filter until k members are found or the whole index was searched.
+__attribute__((visibility("default"))) int skfb_search(
+    const skfb_index* index, int64_t n, const uint8_t* x, int64_t k, int32_t* distances, int64_t* labels,
+    const int64_t* selector_ids, int64_t selector_count, int32_t selector_exclude);
+__attribute__((visibility("default"))) int skfb_get_ids(const skfb_index* index, int64_t* ids, int64_t capacity, int64_t* count);
+// Sets HNSW's efConstruction and efSearch (<= 0: unchanged), or IVF's nprobe (ef_search is then nprobe).
+__attribute__((visibility("default"))) int skfb_set_search_parameters(skfb_index* index, int32_t ef_construction, int32_t ef_search);
+__attribute__((visibility("default"))) int skfb_write_index(const skfb_index* index, const char* path);
+__attribute__((visibility("default"))) int skfb_read_index(const char* path, skfb_index** out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,7 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
         IvfProbeCount = source.IvfProbeCount;
         SnapshotThreshold = source.SnapshotThreshold;
         CreationHook = source.CreationHook;
+        TwoStageSearch = source.TwoStageSearch is null ? null : new FaissTwoStageSearchOptions(source.TwoStageSearch);
     }
 
     /// <summary>
@@ -54,6 +55,12 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
     /// in SQLite regardless.
     /// </summary>
     public int SnapshotThreshold { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets two-stage search (a cheap in-memory first pass, exact rescoring from SQLite), or null for one exact
+    /// pass over the float index. Changing it between opens rebuilds the index from SQLite.
+    /// </summary>
+    public FaissTwoStageSearchOptions? TwoStageSearch { get; set; }
 
     /// <summary>
     /// Gets or sets a callback run inside the transaction of <see cref="FaissCollection{TKey, TRecord}.EnsureCollectionExistsAsync(CancellationToken)"/>

@@ -348,12 +348,20 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
         }
 
         int k = checked(top + options.Skip);
+        int candidates = index.Plan.Rescores ? checked(k * _options.TwoStageSearch!.CandidateMultiplier) : k;
         List<(long Id, float Score)> hits = Run("Search", () =>
         {
             using SqliteConnection connection = _table.Open();
             FaissCollectionRow row = _table.Guard.Verify(connection);
             long[]? selector = filter is { } f ? _table.FilterIds(connection, f.Sql, f.Parameters) : null;
-            return selector is { Length: 0 } ? [] : index.Read(connection, row, (faiss, tombstones) => SearchIndex(faiss, tombstones, query, k, selector));
+            List<(long Id, float Score)> found = selector is { Length: 0 }
+                ? []
+                : index.Read(connection, row, (faiss, tombstones) => SearchIndex(faiss, tombstones, query, candidates, selector));
+
+            // Two-stage search: the first pass found candidates; their exact scores come from the slot's stored float vectors.
+            return index.Plan.Rescores && found.Count > 0
+                ? FaissRescoring.Rescore(_table.VectorsByIds(connection, index.Slot, found.ConvertAll(h => h.Id)), query, k, distance)
+                : found;
         });
 
         var page = hits.Select(h => (h.Id, Score: distance.ToScore(h.Score)))
@@ -447,7 +455,7 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
         return Path.Combine(databasePath + ".faiss", $"{safe}-{hash}.index");
     }
 
-    private List<(long Id, float Score)> SearchIndex(FaissIndex? index, IReadOnlyCollection<long> tombstones, float[] query, int k, long[]? selector)
+    private List<(long Id, float Score)> SearchIndex(IFaissVectorIndex? index, IReadOnlyCollection<long> tombstones, float[] query, int k, long[]? selector)
     {
         long count = index?.Count ?? 0;
         if (index is null || count == 0)

@@ -7,7 +7,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// How one MEVD distance function maps onto a FAISS index: the index's metric, whether vectors are normalized before
 /// they reach it, and the transform from FAISS's raw result to the score the abstraction defines (with its direction).
 /// Several functions share an index layout (cosine distance is 1 minus the inner product of normalized vectors), so
-/// an index kind or vector encoding added later (binary vectors) only adds a metric and its entries here.
+/// an index kind or vector encoding (binary vectors, <see cref="FaissMetric.Hamming"/>) only adds a metric and its entries here.
 /// </summary>
 internal sealed class FaissDistance
 {
@@ -21,6 +21,9 @@ internal sealed class FaissDistance
 
         // FAISS returns squared L2; rounding can leave a tiny negative value for identical vectors.
         new(DistanceFunction.EuclideanDistance, FaissMetric.L2, normalize: false, higherIsBetter: false, static raw => Math.Sqrt(Math.Max(raw, 0))),
+
+        // Bit vectors only (FaissModelBuilder refuses it for float vectors): a FAISS binary index counts differing bits.
+        new(DistanceFunction.HammingDistance, FaissMetric.Hamming, normalize: false, higherIsBetter: false, static raw => raw),
     ];
 
     private readonly Func<double, double> _toScore;
@@ -57,10 +60,13 @@ internal sealed class FaissDistance
     internal static FaissDistance For(VectorPropertyModel property)
     {
         string name = property.DistanceFunction ?? Default;
-        return s_all.FirstOrDefault(d => d.Name == name)
+        return Named(name)
             ?? throw new NotSupportedException(
                 $"Distance function '{name}' of vector property '{property.ModelName}' is not supported by the FAISS connector; use {SupportedNames}.");
     }
+
+    /// <summary>Gets the mapping of a distance function name, or null when the connector does not support it.</summary>
+    internal static FaissDistance? Named(string name) => s_all.FirstOrDefault(d => d.Name == name);
 
     /// <summary>Converts what FAISS returned (an inner product or a squared L2 distance) into this function's score.</summary>
     internal double ToScore(float raw) => _toScore(raw);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
 namespace SkEmbeddingGemma.VectorData.Faiss;
@@ -25,11 +24,10 @@ internal sealed class FaissIndexState : IDisposable
     private readonly FaissCollectionOptions _options;
     private readonly FaissVectorSlot _slot;
     private readonly int _dimensions;
-    private readonly bool _innerProduct;
     private readonly bool _normalize;
-    private readonly string _kind;
+    private readonly FaissIndexPlan _plan;
     private readonly HashSet<long> _tombstones = [];
-    private FaissIndex? _index;
+    private IFaissVectorIndex? _index;
     private long _version = -1;
     private string? _uid;
     private int _unsavedChanges;
@@ -45,12 +43,14 @@ internal sealed class FaissIndexState : IDisposable
         IndexPath = slot.IndexPath;
         _dimensions = slot.Dimensions;
         _options = options;
-        _innerProduct = slot.Distance.Metric == FaissMetric.InnerProduct;
         _normalize = slot.Distance.Normalize;
-        _kind = slot.IndexKind;
+        _plan = new FaissIndexPlan(slot, options);
     }
 
     internal FaissVectorSlot Slot => _slot;
+
+    /// <summary>Gets the index this slot derives from its vectors (and whether its search results are rescored).</summary>
+    internal FaissIndexPlan Plan => _plan;
 
     internal string IndexPath { get; }
 
@@ -58,7 +58,7 @@ internal sealed class FaissIndexState : IDisposable
 
     /// <summary>Runs <paramref name="search"/> on an index that reflects the table (loading or reconciling first if needed).</summary>
     /// <remarks>A FAISS failure on the index in use drops it and searches once more on one rebuilt from SQLite, so a bad index never fails for good.</remarks>
-    internal T Read<T>(SqliteConnection connection, FaissCollectionRow row, Func<FaissIndex?, IReadOnlyCollection<long>, T> search)
+    internal T Read<T>(SqliteConnection connection, FaissCollectionRow row, Func<IFaissVectorIndex?, IReadOnlyCollection<long>, T> search)
     {
         bool failed = false;
         _lock.EnterReadLock();
@@ -328,9 +328,7 @@ internal sealed class FaissIndexState : IDisposable
     }
 
     private bool NeedsIvfRetrain(long liveCount)
-        => _kind == IndexKind.IvfFlat && _ivfTrainedOn > 0 && IvfListCount(_ivfTrainedOn) < _options.IvfListCount && liveCount >= 4 * _ivfTrainedOn;
-
-    private int IvfListCount(long trainingCount) => (int)Math.Clamp(trainingCount / 39, 1, _options.IvfListCount);
+        => _plan.IsIvf && _ivfTrainedOn > 0 && _plan.IvfListCount(_ivfTrainedOn) < _options.IvfListCount && liveCount >= 4 * _ivfTrainedOn;
 
     private void TryLoadSnapshot(string? checksum)
     {
@@ -341,25 +339,14 @@ internal sealed class FaissIndexState : IDisposable
 
         try
         {
-            if (Checksum(IndexPath) != checksum)
+            if (_plan.TagChecksum(Checksum(IndexPath)) != checksum)
             {
-                // Not the snapshot this collection recorded: another database's, a deleted namesake's, torn or altered.
+                // Not the snapshot this collection recorded: another database's, a deleted namesake's, torn or altered,
+                // or one of another index plan (the two-stage options changed).
                 return;
             }
 
-            FaissIndex index = FaissIndex.Read(IndexPath);
-            if (index.Dimension != _dimensions || index.IsInnerProduct != _innerProduct)
-            {
-                index.Dispose();
-                return;
-            }
-
-            if (_kind == IndexKind.Hnsw && !index.SupportsRemove)
-            {
-                index.SetHnswEfSearch(_options.HnswEfSearch);
-            }
-
-            _index = index;
+            _index = _plan.Read(IndexPath);
             _ivfTrainedOn = 0;
         }
         catch (Exception e) when (e is FaissException or IOException or UnauthorizedAccessException)
@@ -376,41 +363,11 @@ internal sealed class FaissIndexState : IDisposable
             return;
         }
 
-        if (_kind == IndexKind.IvfFlat)
+        _index = _plan.Create(training);
+        if (_index is not null && _plan.IsIvf)
         {
-            if (training is null || training.Length == 0)
-            {
-                return;
-            }
-
-            long count = training.Length / _dimensions;
-            int lists = IvfListCount(count);
-            FaissIndex ivf = FaissIndex.Create(_dimensions, $"IVF{lists},Flat", _innerProduct);
-            ivf.Train(training);
-            _ivfTrainedOn = count;
-            _index = ivf;
-            return;
+            _ivfTrainedOn = training!.Length / _dimensions;
         }
-
-        string description = _kind switch
-        {
-            IndexKind.Hnsw => $"IDMap,HNSW{_options.HnswM}",
-            IndexKind.QuantizedFlat => "IDMap,SQ8",
-            _ => "IDMap,Flat",
-        };
-        FaissIndex index = FaissIndex.Create(_dimensions, description, _innerProduct);
-        if (_kind == IndexKind.Hnsw)
-        {
-            index.SetHnswEfConstruction(_options.HnswEfConstruction);
-            index.SetHnswEfSearch(_options.HnswEfSearch);
-        }
-
-        if (!index.IsTrained && training is not null && training.Length > 0)
-        {
-            index.Train(training);
-        }
-
-        _index = index;
     }
 
     private void Add(long[] ids, IReadOnlyList<float[]> vectors)
@@ -479,7 +436,7 @@ internal sealed class FaissIndexState : IDisposable
             using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
             {
                 stream.Flush(flushToDisk: true);
-                checksum = Convert.ToHexStringLower(SHA256.HashData(stream));
+                checksum = _plan.TagChecksum(Convert.ToHexStringLower(SHA256.HashData(stream)));
             }
 
             File.Move(temp, IndexPath, overwrite: true);

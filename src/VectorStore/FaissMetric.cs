@@ -8,4 +8,7 @@ internal enum FaissMetric
 
     /// <summary>Squared Euclidean distance: lower is closer.</summary>
     L2,
+
+    /// <summary>Hamming distance between sign bits, in a FAISS binary index: lower is closer.</summary>
+    Hamming,
 }

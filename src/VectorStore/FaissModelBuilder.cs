@@ -52,13 +52,31 @@ internal sealed class FaissModelBuilder() : CollectionModelBuilder(BuildingOptio
     /// <inheritdoc />
     protected override bool IsVectorPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)
     {
-        supportedTypes = SupportedVectorTypes;
-        return IsNativeVectorType(type);
+        supportedTypes = SupportedVectorTypes + ", or " + FaissBinaryVectors.SupportedTypes + " with " + DistanceFunction.HammingDistance;
+        return IsNativeVectorType(type) || FaissBinaryVectors.IsBinaryType(type);
     }
+
+    /// <summary>Float embeddings first; a generator of <see cref="BinaryEmbedding"/> (sign bits) feeds a Hamming vector property.</summary>
+    protected override IReadOnlyList<EmbeddingGenerationDispatcher> EmbeddingGenerationDispatchers { get; } =
+        [EmbeddingGenerationDispatcher.Create<Embedding<float>>(), EmbeddingGenerationDispatcher.Create<BinaryEmbedding>()];
 
     /// <summary>Rejects distance functions and index kinds that FAISS can't serve, at collection creation.</summary>
     internal static void ValidateVectorProperty(VectorPropertyModel vectorProperty)
     {
+        bool bits = FaissBinaryVectors.IsBinaryType(vectorProperty.EmbeddingType);
+        if (bits != (vectorProperty.DistanceFunction == DistanceFunction.HammingDistance))
+        {
+            throw new NotSupportedException(bits
+                ? $"Vector property '{vectorProperty.ModelName}' holds bits ({vectorProperty.EmbeddingType.Name}): set its distance function to {DistanceFunction.HammingDistance}."
+                : $"Distance function {DistanceFunction.HammingDistance} of vector property '{vectorProperty.ModelName}' needs bit vectors ({FaissBinaryVectors.SupportedTypes}), not {vectorProperty.EmbeddingType.Name}.");
+        }
+
+        if (bits && vectorProperty.IndexKind is IndexKind.QuantizedFlat)
+        {
+            throw new NotSupportedException(
+                $"Index kind '{IndexKind.QuantizedFlat}' of vector property '{vectorProperty.ModelName}' does not apply to bits; use {IndexKind.Flat}, {IndexKind.Hnsw} or {IndexKind.IvfFlat}.");
+        }
+
         _ = FaissDistance.For(vectorProperty);
 
         switch (vectorProperty.IndexKind)

@@ -214,7 +214,7 @@ internal sealed class FaissRecordTable
                 idParameter.Value = ids[r];
                 for (int v = 0; v < Slots.Count; v++)
                 {
-                    vectorParameters[v].Value = FaissColumnMapping.VectorToBlob(vectors[v][r]);
+                    vectorParameters[v].Value = ToBlob(Slots[v], vectors[v][r]);
                 }
 
                 vectorCommand.ExecuteNonQuery();
@@ -252,7 +252,24 @@ internal sealed class FaissRecordTable
             long id = reader.GetInt64(0);
             if ((only is null || only.Contains(id)) && !reader.IsDBNull(1))
             {
-                yield return (id, FaissColumnMapping.BlobToVector((byte[])reader.GetValue(1)));
+                yield return (id, FromBlob(slot, (byte[])reader.GetValue(1)));
+            }
+        }
+    }
+
+    /// <summary>Reads one vector property's vectors of the given ids by primary-key lookups (a two-stage search's candidates), in the given order.</summary>
+    internal IEnumerable<(long Id, float[] Vector)> VectorsByIds(SqliteConnection connection, FaissVectorSlot slot, IReadOnlyList<long> ids)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT {slot.Column} FROM {_vectorTable} WHERE {FaissConstants.IdColumn} = @id";
+        SqliteParameter parameter = command.Parameters.Add("@id", SqliteType.Integer);
+        command.Prepare();
+        foreach (long id in ids)
+        {
+            parameter.Value = id;
+            if (command.ExecuteScalar() is byte[] blob)
+            {
+                yield return (id, FromBlob(slot, blob));
             }
         }
     }
@@ -326,11 +343,12 @@ internal sealed class FaissRecordTable
             for (int v = 0; includeVectors && v < Slots.Count; v++, column++)
             {
                 // A generated (string) vector property never reads back: IncludeVectors is refused with a generator.
-                if (!reader.IsDBNull(column) && FaissModelBuilder.IsNativeVectorType(Slots[v].Property.Type))
+                VectorPropertyModel property = Slots[v].Property;
+                if (!reader.IsDBNull(column) && (FaissModelBuilder.IsNativeVectorType(property.Type) || FaissBinaryVectors.IsBinaryType(property.Type)))
                 {
-                    float[] vector = FaissColumnMapping.BlobToVector((byte[])reader.GetValue(column));
-                    VectorPropertyModel property = Slots[v].Property;
-                    object value = property.Type == typeof(float[]) ? vector
+                    float[] vector = FromBlob(Slots[v], (byte[])reader.GetValue(column));
+                    object value = Slots[v].Distance.Metric == FaissMetric.Hamming ? FaissBinaryVectors.FromSigns(vector, property.Type)
+                        : property.Type == typeof(float[]) ? vector
                         : property.Type == typeof(Embedding<float>) ? new Embedding<float>(vector)
                         : new ReadOnlyMemory<float>(vector);
                     property.SetValueAsObject(record, value);
@@ -352,4 +370,11 @@ internal sealed class FaissRecordTable
             command.Parameters.AddWithValue(parameter.Key, parameter.Value);
         }
     }
+
+    // Bit vectors (Hamming) are stored packed, one bit per dimension; float vectors as little-endian float32.
+    private static byte[] ToBlob(FaissVectorSlot slot, float[] vector)
+        => slot.Distance.Metric == FaissMetric.Hamming ? FaissBinaryVectors.ToBlob(vector) : FaissColumnMapping.VectorToBlob(vector);
+
+    private static float[] FromBlob(FaissVectorSlot slot, byte[] blob)
+        => slot.Distance.Metric == FaissMetric.Hamming ? FaissBinaryVectors.FromBlob(blob, slot.Dimensions) : FaissColumnMapping.BlobToVector(blob);
 }

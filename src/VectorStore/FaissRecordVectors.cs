@@ -60,6 +60,9 @@ internal sealed class FaissRecordVectors
             case Embedding<float> embedding:
                 query = embedding.Vector.ToArray();
                 break;
+            case BinaryEmbedding or System.Collections.BitArray when slot.Distance.Metric == FaissMetric.Hamming:
+                query = FaissBinaryVectors.ToSigns(searchValue)!;
+                break;
             case string text when property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator:
                 _checkGenerator(slot, generator);
                 var generationOptions = new EmbeddingGenerationOptions
@@ -73,7 +76,7 @@ internal sealed class FaissRecordVectors
             case var _ when property.EmbeddingGenerationDispatcher is not null && property.EmbeddingGenerator is { } generator:
                 _checkGenerator(slot, generator);
                 Embedding result = await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false);
-                query = result is Embedding<float> floats ? floats.Vector.ToArray() : throw WrongEmbeddingType(result);
+                query = result is Embedding<float> floats ? floats.Vector.ToArray() : FaissBinaryVectors.ToSigns(result) ?? throw WrongEmbeddingType(result);
                 break;
             default:
                 throw property.EmbeddingGenerator is null
@@ -90,7 +93,7 @@ internal sealed class FaissRecordVectors
     {
         VectorPropertyModel property = slot.Property;
         var vectors = new float[records.Count][];
-        if (FaissModelBuilder.IsNativeVectorType(property.Type))
+        if (FaissModelBuilder.IsNativeVectorType(property.Type) || FaissBinaryVectors.IsBinaryType(property.Type))
         {
             for (int i = 0; i < records.Count; i++)
             {
@@ -99,6 +102,7 @@ internal sealed class FaissRecordVectors
                     ReadOnlyMemory<float> m => m.ToArray(),
                     float[] a => a,
                     Embedding<float> e => e.Vector.ToArray(),
+                    var bits when FaissBinaryVectors.ToSigns(bits) is float[] signs => signs,
                     _ => throw new ArgumentException($"Record {i} has no vector in '{property.ModelName}'.", nameof(records)),
                 };
                 CheckDimensions(slot, vectors[i], $"vector of record {i}");
@@ -142,7 +146,7 @@ internal sealed class FaissRecordVectors
 
         for (int i = 0; i < records.Count; i++)
         {
-            vectors[i] = embeddings[i] is Embedding<float> e ? e.Vector.ToArray() : throw WrongEmbeddingType(embeddings[i]);
+            vectors[i] = embeddings[i] is Embedding<float> e ? e.Vector.ToArray() : FaissBinaryVectors.ToSigns(embeddings[i]) ?? throw WrongEmbeddingType(embeddings[i]);
             CheckDimensions(slot, vectors[i], $"embedding of record {i}");
         }
 
@@ -150,7 +154,7 @@ internal sealed class FaissRecordVectors
     }
 
     private static InvalidOperationException WrongEmbeddingType(Embedding embedding)
-        => new($"The embedding generator returned {embedding.GetType().Name}; the FAISS connector needs Embedding<float>.");
+        => new($"The embedding generator returned {embedding.GetType().Name}; the FAISS connector needs Embedding<float> (or BinaryEmbedding for a {Microsoft.Extensions.VectorData.DistanceFunction.HammingDistance} property).");
 
     private static void CheckDimensions(FaissVectorSlot slot, float[] vector, string what)
     {

@@ -11,7 +11,7 @@ public sealed class PythonInteropTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string RunPython(string script, params string[] args)
+    internal static string RunPython(string script, params string[] args)
     {
         // Debian's python3-faiss lives in /usr/lib/python3/dist-packages: use the system interpreter.
         string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";

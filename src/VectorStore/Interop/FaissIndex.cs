@@ -4,7 +4,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss.Interop;
 /// A managed view of one native FAISS index: every native return code is checked and turned into a
 /// <see cref="FaissException"/>. Not thread-safe for writes; concurrent searches are safe when no write runs.
 /// </summary>
-internal sealed unsafe class FaissIndex : IDisposable
+internal sealed unsafe class FaissIndex : IFaissVectorIndex
 {
     private readonly FaissIndexHandle _handle;
 
@@ -85,6 +85,28 @@ internal sealed unsafe class FaissIndex : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         int code = FaissNative.ReadIndex(path, out FaissIndexHandle handle);
         return Wrap(code, handle, "read_index");
+    }
+
+    /// <summary>
+    /// Reads an index with its IVF inverted lists memory-mapped rather than loaded: lists written on disk by
+    /// <see cref="MoveListsToDisk"/>, or the lists inside an ordinary IVF index file. Only the coarse quantizer and the
+    /// list sizes take RAM; the kernel pages lists in for the searches that probe them.
+    /// </summary>
+    public static FaissIndex ReadMemoryMapped(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        int code = FaissNative.ReadIndexMemoryMapped(path, out FaissIndexHandle handle);
+        return Wrap(code, handle, "read_index (mmap)");
+    }
+
+    /// <summary>
+    /// Moves an empty, trained IVF index's inverted lists into <paramref name="listsPath"/> (FAISS on-disk inverted
+    /// lists), so later <see cref="Add"/> batches grow that file instead of the heap.
+    /// </summary>
+    public void MoveListsToDisk(string listsPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listsPath);
+        FaissNative.Check(FaissNative.IvfUseOnDiskLists(_handle, listsPath), "ivf_use_ondisk_lists");
     }
 
     private static FaissIndex Wrap(int code, FaissIndexHandle handle, string operation)

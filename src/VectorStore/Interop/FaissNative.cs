@@ -80,6 +80,56 @@ internal static unsafe partial class FaissNative
     [LibraryImport(LibraryName, EntryPoint = "skf_get_omp_threads")]
     internal static partial int GetOmpThreads(out int count);
 
+    [LibraryImport(LibraryName, EntryPoint = "skf_ivf_use_ondisk_lists", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int IvfUseOnDiskLists(FaissIndexHandle index, string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "skf_read_index_mmap", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ReadIndexMemoryMapped(string path, out FaissIndexHandle index);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_create")]
+    internal static partial int BinaryCreate(int dimension, int kind, int parameter, out FaissBinaryIndexHandle index);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_free")]
+    internal static partial void BinaryFree(nint index);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_dimension")]
+    internal static partial int BinaryDimension(FaissBinaryIndexHandle index, out int dimension);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_ntotal")]
+    internal static partial int BinaryCount(FaissBinaryIndexHandle index, out long count);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_is_trained")]
+    internal static partial int BinaryIsTrained(FaissBinaryIndexHandle index, out int trained);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_train")]
+    internal static partial int BinaryTrain(FaissBinaryIndexHandle index, long n, byte* codes);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_add_with_ids")]
+    internal static partial int BinaryAddWithIds(FaissBinaryIndexHandle index, long n, byte* codes, long* ids);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_remove_ids")]
+    internal static partial int BinaryRemoveIds(FaissBinaryIndexHandle index, long n, long* ids, out long removed);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_supports_remove")]
+    internal static partial int BinarySupportsRemove(FaissBinaryIndexHandle index, out int supported);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_search")]
+    internal static partial int BinarySearch(
+        FaissBinaryIndexHandle index, long n, byte* queries, long k, int* distances, long* labels,
+        long* selectorIds, long selectorCount, int selectorExclude);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_get_ids")]
+    internal static partial int BinaryGetIds(FaissBinaryIndexHandle index, long* ids, long capacity, out long count);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_set_search_parameters")]
+    internal static partial int BinarySetSearchParameters(FaissBinaryIndexHandle index, int efConstruction, int efSearch);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_write_index", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int BinaryWriteIndex(FaissBinaryIndexHandle index, string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "skfb_read_index", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int BinaryReadIndex(string path, out FaissBinaryIndexHandle index);
+
     /// <summary>Throws a <see cref="FaissException"/> carrying FAISS's message when <paramref name="code"/> is a failure.</summary>
     internal static void Check(int code, string operation)
     {

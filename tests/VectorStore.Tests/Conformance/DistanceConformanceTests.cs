@@ -1,3 +1,4 @@
+using System.Collections;
 using Microsoft.Extensions.VectorData;
 
 namespace SkEmbeddingGemma.VectorData.Faiss.Tests.Conformance;
@@ -135,7 +136,6 @@ public sealed class DistanceConformanceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(DistanceFunction.HammingDistance)]
     [InlineData(DistanceFunction.ManhattanDistance)]
     [InlineData("NoSuchDistance")]
     public void Unsupported_distance_functions_are_refused_by_name(string distance)
@@ -149,5 +149,59 @@ public sealed class DistanceConformanceTests : IDisposable
             ],
         }));
         Assert.Contains($"Distance function '{distance}' of vector property 'Vector' is not supported by the FAISS connector", e.Message);
+    }
+
+    [Theory]
+    [InlineData(IndexKind.Flat)]
+    [InlineData(IndexKind.Hnsw)]
+    public async Task HammingDistance_on_bit_vectors_scores_the_differing_bits_lower_first(string indexKind)
+    {
+        var collection = _store.GetDynamicCollection("hamming_" + indexKind, new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Id", typeof(long)),
+                new VectorStoreVectorProperty("Vector", typeof(BitArray), 8) { DistanceFunction = DistanceFunction.HammingDistance, IndexKind = indexKind },
+            ],
+        });
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            new Dictionary<string, object?> { ["Id"] = 1L, ["Vector"] = Bits(0b1111_0000) },
+            new Dictionary<string, object?> { ["Id"] = 2L, ["Vector"] = Bits(0b1111_0111) },
+            new Dictionary<string, object?> { ["Id"] = 3L, ["Vector"] = Bits(0b0000_1111) },
+        ]);
+
+        var results = await collection.SearchAsync(Bits(0b1111_0001), 3).ToListAsync();
+
+        Assert.Equal([1L, 2L, 3L], results.Select(r => (long)r.Record["Id"]!));
+        Assert.Equal([1.0, 2.0, 7.0], results.Select(r => r.Score!.Value));
+        var within = await collection.SearchAsync(Bits(0b1111_0001), 3, new() { ScoreThreshold = 2 }).ToListAsync();
+        Assert.Equal([1L, 2L], within.Select(r => (long)r.Record["Id"]!));
+    }
+
+    [Fact]
+    public void HammingDistance_on_float_vectors_is_refused_naming_the_property_and_the_bit_types()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => _store.GetCollection<int, SearchRecord>("hamming_floats", new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty(nameof(SearchRecord.Key), typeof(int)),
+                new VectorStoreVectorProperty(nameof(SearchRecord.Vector), typeof(ReadOnlyMemory<float>), 8) { DistanceFunction = DistanceFunction.HammingDistance },
+            ],
+        }));
+        Assert.Contains("Distance function HammingDistance of vector property 'Vector' needs bit vectors (BinaryEmbedding, BitArray)", e.Message);
+    }
+
+    private static BitArray Bits(int pattern)
+    {
+        var bits = new BitArray(8);
+        for (int i = 0; i < 8; i++)
+        {
+            bits[i] = (pattern & (0x80 >> i)) != 0;
+        }
+
+        return bits;
     }
 }

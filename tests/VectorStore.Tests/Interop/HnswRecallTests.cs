@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 using Xunit.Abstractions;
 
@@ -29,7 +28,7 @@ public sealed class HnswRecallTests(ITestOutputHelper output)
     public void Hnsw_recall_at_10_against_flat_is_at_least_0_95_on_100k_by_768()
     {
         var defaults = new FaissCollectionOptions();
-        var generator = new EmbeddingLikeVectors(new Random(2024));
+        var generator = new EmbeddingLikeVectors(new Random(2024), Dimensions, LatentDimensions, Clusters);
         float[] data = generator.Next(Count);
         float[] queries = generator.Next(QueryCount);
         long[] ids = [.. Enumerable.Range(0, Count).Select(i => (long)i)];
@@ -74,64 +73,4 @@ public sealed class HnswRecallTests(ITestOutputHelper output)
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    /// <summary>Clustered points on a random 128-dimensional linear subspace of R^768, plus 768-dimensional noise.</summary>
-    private sealed class EmbeddingLikeVectors
-    {
-        private readonly Random _random;
-        private readonly float[] _basis;
-        private readonly float[] _centers;
-
-        public EmbeddingLikeVectors(Random random)
-        {
-            _random = random;
-            _basis = Gaussian(LatentDimensions * Dimensions, 1f);
-            _centers = Gaussian(Clusters * LatentDimensions, 1f);
-        }
-
-        public float[] Next(int count)
-        {
-            var vectors = new float[count * Dimensions];
-            var latent = new float[LatentDimensions];
-            for (int row = 0; row < count; row++)
-            {
-                int cluster = _random.Next(Clusters);
-                for (int j = 0; j < LatentDimensions; j++)
-                {
-                    latent[j] = _centers[(cluster * LatentDimensions) + j] + (0.5f * NextGaussian());
-                }
-
-                Span<float> v = vectors.AsSpan(row * Dimensions, Dimensions);
-                for (int j = 0; j < LatentDimensions; j++)
-                {
-                    TensorPrimitives.MultiplyAdd(_basis.AsSpan(j * Dimensions, Dimensions), latent[j], v, v);
-                }
-
-                // Noise at ~50 % of the signal's norm, so points sit near (not on) the subspace.
-                float noise = 0.5f * TensorPrimitives.Norm(v) / MathF.Sqrt(Dimensions);
-                for (int i = 0; i < Dimensions; i++)
-                {
-                    v[i] += noise * NextGaussian();
-                }
-
-                TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
-            }
-
-            return vectors;
-        }
-
-        private float[] Gaussian(int length, float scale)
-        {
-            var values = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                values[i] = scale * NextGaussian();
-            }
-
-            return values;
-        }
-
-        private float NextGaussian() =>
-            MathF.Sqrt(-2f * MathF.Log(1f - _random.NextSingle())) * MathF.Cos(2f * MathF.PI * _random.NextSingle());
-    }
 }
