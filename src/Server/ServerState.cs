@@ -19,15 +19,18 @@ internal sealed class ServerState
         Options = options.Value;
         Metrics = metrics;
         Model = services.GetRequiredService<EmbeddingGemmaModel>();
-        IEmbeddingGenerator<string, Embedding<float>> generator = new BatchMetricsEmbeddingGenerator(
-            services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), metrics);
-        Generator = Options.MicroBatching
-            ? generator.AsMicroBatching(new MicroBatchingOptions
+        var pipeline = new EmbeddingGeneratorBuilder<string, Embedding<float>>(new BatchMetricsEmbeddingGenerator(
+            services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), metrics));
+        if (Options.MicroBatching)
+        {
+            pipeline.UseMicroBatching(new MicroBatchingOptions
             {
                 Window = TimeSpan.FromMilliseconds(Options.MicroBatchWindowMilliseconds),
                 MaxBatchSize = Options.MaxBatchRequests,
-            })
-            : generator;
+            });
+        }
+
+        Generator = pipeline.Build(services);
         ApiKeys = new ApiKeySet(Options.ApiKeys);
     }
 

@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using Xunit.Abstractions;
 
 namespace SkEmbeddingGemma.ModelFactory;

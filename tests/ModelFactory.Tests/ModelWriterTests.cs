@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using SkEmbeddingGemma.Tests.Integration;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.EmbeddingGemma2;

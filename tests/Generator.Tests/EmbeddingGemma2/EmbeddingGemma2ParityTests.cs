@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.AI;

@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace SkEmbeddingGemma.Tests.Integration;

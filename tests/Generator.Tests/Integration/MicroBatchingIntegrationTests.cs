@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.MicroBatching;
 

@@ -1,3 +1,4 @@
+using SkEmbeddingGemma.TestSupport;
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.Prompts;

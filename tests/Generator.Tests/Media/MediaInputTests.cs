@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Extensions.AI;
-using SkEmbeddingGemma.Tests.EmbeddingGemma2;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Media;

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.ModelFactory;
 using SkEmbeddingGemma.TestSupport;
-using SkEmbeddingGemma.Tests.Integration;
 
 namespace SkEmbeddingGemma.Tests.Model;
 

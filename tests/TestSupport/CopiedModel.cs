@@ -1,8 +1,7 @@
-using SkEmbeddingGemma.TestSupport;
-namespace SkEmbeddingGemma.Tests.Integration;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>A writable copy of the tiny model folder (hard links for the big files), for tests that break it.</summary>
-internal sealed class CopiedModel : IDisposable
+public sealed class CopiedModel : IDisposable
 {
     private readonly TempFolder _folder = new();
 

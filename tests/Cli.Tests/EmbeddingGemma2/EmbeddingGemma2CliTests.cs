@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using SkEmbeddingGemma.Tests.Integration;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.EmbeddingGemma2;

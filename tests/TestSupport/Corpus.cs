@@ -1,4 +1,4 @@
-namespace SkEmbeddingGemma.Tests.Integration;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>A multilingual corpus for parity tests: prose, code, emoji, whitespace runs, digits, special-token text.</summary>
 public static class Corpus

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace SkEmbeddingGemma.Tests.Integration;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>Runs the built <c>embeddinggemma</c> command as a real process.</summary>
-internal static class CliProcess
+public static class CliProcess
 {
     private static readonly string s_cli = Path.Combine(AppContext.BaseDirectory, "embeddinggemma.dll");
 

@@ -1,11 +1,11 @@
 using System.Numerics.Tensors;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using SkEmbeddingGemma.Quantization;
+using SkEmbeddingGemma.ModelFactory;
 using SkEmbeddingGemma.TestSupport;
 using DataType = SkEmbeddingGemma.Quantization.Onnx.TensorProto.Types.DataType;
 
-namespace SkEmbeddingGemma.ModelFactory;
+namespace SkEmbeddingGemma.Quantization.Tests;
 
 /// <summary>
 /// The 4-bit MatMulNBits packing checked against an independent dequantization: one MatMul, K spanning three blocks

@@ -1,12 +1,12 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using SkEmbeddingGemma.Quantization;
+using SkEmbeddingGemma.ModelFactory;
 using SkEmbeddingGemma.Quantization.Onnx;
 using SkEmbeddingGemma.TestSupport;
 using Xunit.Abstractions;
 
-namespace SkEmbeddingGemma.ModelFactory;
+namespace SkEmbeddingGemma.Quantization.Tests;
 
 /// <summary>
 /// The cached tiny model (real tokenizer) quantized into a temp folder in both formats; the float32 graph is read

@@ -3,10 +3,10 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace SkEmbeddingGemma.Tests.Media;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>Writes the deterministic test images (gradients plus seeded noise, so resizing has edges to get wrong).</summary>
-internal static class TestImages
+public static class TestImages
 {
     public static string Rgb(string folder, string name, int width, int height, int seed = 1)
     {

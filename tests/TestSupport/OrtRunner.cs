@@ -1,9 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace SkEmbeddingGemma.ModelFactory;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>Runs a generated graph with ONNX Runtime and copies both outputs out.</summary>
-internal static class OrtRunner
+public static class OrtRunner
 {
     private static readonly string[] s_inputNames = ["input_ids", "attention_mask"];
     private static readonly string[] s_outputNames = ["last_hidden_state", "sentence_embedding"];

@@ -1,6 +1,6 @@
-using SkEmbeddingGemma.TestSupport;
+using Xunit;
 
-namespace SkEmbeddingGemma.Tests.Media.Audio;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>Generated WAV clips: the formats, rates, channel counts and lengths the audio tests cover.</summary>
 public static class TestClips

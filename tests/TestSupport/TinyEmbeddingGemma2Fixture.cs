@@ -1,6 +1,5 @@
-using SkEmbeddingGemma.TestSupport;
 
-namespace SkEmbeddingGemma.Tests.EmbeddingGemma2;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>
 /// The project's tiny random-weight EmbeddingGemma 2 text folder (onnx-community layout and I/O, the real 262,144-row

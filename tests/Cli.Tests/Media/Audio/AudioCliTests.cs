@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using SkEmbeddingGemma.Tests.EmbeddingGemma2;
-using SkEmbeddingGemma.Tests.Integration;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Media.Audio;

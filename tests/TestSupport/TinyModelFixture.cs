@@ -1,6 +1,5 @@
-using SkEmbeddingGemma.TestSupport;
 
-namespace SkEmbeddingGemma.Tests.Integration;
+namespace SkEmbeddingGemma.TestSupport;
 
 /// <summary>
 /// The project's tiny random-weight EmbeddingGemma (exact architecture and I/O) with the real Gemma 3 tokenizer framed
