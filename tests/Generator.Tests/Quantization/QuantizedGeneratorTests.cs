@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.Quantization;
-using SkEmbeddingGemma.Tests.Integration;
+using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Quantization;
 
