@@ -50,7 +50,6 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
                 throw Error(lineNumber, $"expected a JSON object like {{\"id\": \"...\", \"text\": \"...\"}}, got {root.ValueKind}.");
             }
 
-            InputMedia? media = InputMedia.Parse(root, lineNumber);
             string? id = null, text = null, title = null;
             var fields = new List<KeyValuePair<string, object>>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -90,6 +89,8 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
                 }
             }
 
+            // After the loop, which has checked every field name (a lone surrogate escape is refused naming the line).
+            InputMedia? media = InputMedia.Parse(root, lineNumber);
             return new IndexRecord(
                 id ?? throw Error(lineNumber, "missing the string field \"id\"."),
                 text ?? (media is not null ? string.Empty : throw Error(lineNumber, "missing the string field \"text\" (or media: \"image\", \"images\", \"video\", \"audio\").")),
