@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
 
 namespace SkEmbeddingGemma.Cli;
 
@@ -10,17 +11,27 @@ namespace SkEmbeddingGemma.Cli;
 /// </summary>
 internal sealed class IndexInput : IDisposable
 {
+    // Media lines per embedding call while checking: each call decodes and encodes its media.
+    private const int MediaBatch = 16;
+
     private readonly InputSpool _spool;
 
-    private IndexInput(InputSpool spool, long records, IReadOnlyDictionary<string, (StoreFieldKind Kind, long Line)> fields)
+    // Media lines are embedded while checking (decoding is the check), then stored by line number.
+    private readonly Dictionary<long, Embedding<float>> _mediaVectors = [];
+
+    private IndexInput(InputSpool spool, string mediaDirectory, long records, IReadOnlyDictionary<string, (StoreFieldKind Kind, long Line)> fields)
     {
         _spool = spool;
+        MediaDirectory = mediaDirectory;
         RecordCount = records;
         Fields = fields;
     }
 
     /// <summary>Gets the private copy of the input, for progress reporting.</summary>
     public string Path => _spool.Path;
+
+    /// <summary>Gets the folder relative media paths are resolved against: the input file's (the current folder for stdin).</summary>
+    public string MediaDirectory { get; }
 
     /// <summary>Gets the number of records (non-blank lines).</summary>
     public long RecordCount { get; }
@@ -61,7 +72,8 @@ internal sealed class IndexInput : IDisposable
 
             CheckCaseCollisions(order, fields);
             var ordered = order.ToDictionary(n => n, n => fields[n], StringComparer.Ordinal);
-            return new IndexInput(spool, records, ordered);
+            string mediaDirectory = inputPath == "-" ? Environment.CurrentDirectory : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(inputPath))!;
+            return new IndexInput(spool, mediaDirectory, records, ordered);
         }
         catch
         {
@@ -74,19 +86,37 @@ internal sealed class IndexInput : IDisposable
     public IAsyncEnumerable<(long Line, IndexRecord Record)> ReadAsync(CancellationToken cancellationToken) =>
         ReadAsync(_spool, warnings: null, cancellationToken);
 
+    /// <summary>Gets the vector of a media line, embedded by <see cref="CheckEmbeddableAsync"/>; null for a text line.</summary>
+    public Embedding<float>? MediaVectorOf(long line) => _mediaVectors.GetValueOrDefault(line);
+
     /// <summary>
-    /// Tokenizes every record as the store will embed it (document prompt, its title or none), so that a text the model
-    /// refuses (a token that is not text) stops the run before anything is written, named by its line.
+    /// Tokenizes every text record as the store will embed it (document prompt, its title or none), and embeds every media
+    /// record the same way (as <c>embed</c> does, <see cref="MediaEmbedding"/>), so that a text the model refuses (a token
+    /// that is not text) or media it can't read (a missing or corrupt file) stops the run before anything is written,
+    /// named by its line.
     /// </summary>
-    /// <exception cref="InvalidDataException">A record's text or title can't be embedded; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">A record's text, title or media can't be embedded; the message names the line.</exception>
     public async Task CheckEmbeddableAsync(EmbeddingGemmaGenerator generator, CancellationToken cancellationToken)
     {
         const int Batch = 256;
         var lines = new List<long>(Batch);
         var texts = new List<string>(Batch);
         var titles = new List<string?>(Batch);
+        var media = new List<InputLine>(MediaBatch);
+        using var progress = ProgressReporter.Create(Path);
         await foreach ((long line, IndexRecord record) in ReadAsync(cancellationToken))
         {
+            if (record.Media is not null)
+            {
+                media.Add(new InputLine(line, record.Text, null, null, record.Title) { Media = record.Media, HasText = record.HasText });
+                if (media.Count == MediaBatch)
+                {
+                    await EmbedMediaAsync();
+                }
+
+                continue;
+            }
+
             lines.Add(line);
             texts.Add(record.Text);
             titles.Add(record.Title);
@@ -97,6 +127,25 @@ internal sealed class IndexInput : IDisposable
         }
 
         Check();
+        await EmbedMediaAsync();
+
+        async Task EmbedMediaAsync()
+        {
+            if (media.Count == 0)
+            {
+                return;
+            }
+
+            GeneratedEmbeddings<Embedding<float>> vectors = await MediaEmbedding.GenerateAsync(
+                generator, media, MediaDirectory, new PromptChoice(EmbeddingGemmaPromptNames.Document, null), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < media.Count; i++)
+            {
+                _mediaVectors.Add(media[i].Line, vectors[i]);
+            }
+
+            progress.Advance(media.Count);
+            media.Clear();
+        }
 
         void Check()
         {

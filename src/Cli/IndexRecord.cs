@@ -6,9 +6,20 @@ namespace SkEmbeddingGemma.Cli;
 /// <summary>
 /// One input line of <c>index</c>: <c>{"id": "...", "text": "...", "title": "...", ...}</c>. Every other field is kept
 /// as data: strings, numbers (as double) and booleans; <c>null</c> means "no value"; objects and arrays are refused.
+/// An EmbeddingGemma 2 line may carry media instead of (or with) its text, as <c>embed</c> reads them
+/// (<see cref="InputMedia"/>: <c>"image"</c>, <c>"images"</c>, <c>"video"</c>, <c>"videos"</c>, <c>"audio"</c>).
 /// </summary>
 internal sealed record IndexRecord(string Id, string Text, string? Title, IReadOnlyList<KeyValuePair<string, object>> Fields)
 {
+    // The media fields InputMedia reads: not data columns.
+    private static readonly string[] s_mediaFields = ["image", "images", "video", "videos", "audio"];
+
+    /// <summary>Gets the line's media, or null for a text record.</summary>
+    public InputMedia? Media { get; init; }
+
+    /// <summary>Gets whether the line has a <c>text</c> (a media line may have none; <see cref="Text"/> is then empty).</summary>
+    public bool HasText { get; init; } = true;
+
     /// <summary>The key field.</summary>
     public const string IdField = "id";
 
@@ -64,6 +75,8 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
                             _ => throw Error(lineNumber, "\"title\" must be a string or null."),
                         };
                         break;
+                    case var mediaField when s_mediaFields.Contains(mediaField, StringComparer.Ordinal):
+                        break;
                     case var other when s_builtIn.FirstOrDefault(b => string.Equals(b, other, StringComparison.OrdinalIgnoreCase)) is { } builtIn:
                         throw Error(lineNumber, $"field '{other}' differs from '{builtIn}' only in case; use '{builtIn}'.");
                     default:
@@ -76,11 +89,17 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
                 }
             }
 
+            // After the loop, which has checked every field name (a lone surrogate escape is refused naming the line).
+            InputMedia? media = InputMedia.Parse(root, lineNumber);
             return new IndexRecord(
                 id ?? throw Error(lineNumber, "missing the string field \"id\"."),
-                text ?? throw Error(lineNumber, "missing the string field \"text\"."),
+                text ?? (media is not null ? string.Empty : throw Error(lineNumber, "missing the string field \"text\" (or media: \"image\", \"images\", \"video\", \"audio\").")),
                 title,
-                fields);
+                fields)
+            {
+                Media = media,
+                HasText = text is not null,
+            };
         }
         catch (JsonException ex)
         {
@@ -89,14 +108,16 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
     }
 
     /// <summary>Builds the record the store upserts, with every field of <paramref name="schema"/> (absent ones null).</summary>
-    public Dictionary<string, object?> ToStoreRecord(StoreSchema schema)
+    /// <param name="schema">The collection's schema.</param>
+    /// <param name="vectorInput">What the store embeds: null for the text; a media line's key (<see cref="MediaVectorGenerator"/>).</param>
+    public Dictionary<string, object?> ToStoreRecord(StoreSchema schema, string? vectorInput = null)
     {
         var record = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             [IdField] = Id,
             [TextField] = Text,
             [TitleField] = Title,
-            [VectorField] = Text,
+            [VectorField] = vectorInput ?? Text,
         };
         foreach (StoreField field in schema.Fields)
         {

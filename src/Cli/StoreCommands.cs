@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 
@@ -40,7 +41,8 @@ internal static class StoreCommands
     {
         var inputOption = new Option<string>("--input")
         {
-            Description = "JSON lines {\"id\", \"text\", \"title\"?, other fields kept as data}, UTF-8; - for stdin. Read once and checked in full before "
+            Description = "JSON lines {\"id\", \"text\", \"title\"?, other fields kept as data}, UTF-8; - for stdin. EmbeddingGemma 2 lines may "
+                + "carry media as embed reads them (\"image\", \"images\", \"video\", \"audio\": paths relative to the input file), with or without text. Read once and checked in full before "
                 + "anything is written (a bad line: nothing is written). Blank lines are skipped; invalid UTF-8 becomes U+FFFD with a warning "
                 + "naming the line; a lone surrogate escape (\\ud800) is an error.",
             Required = true,
@@ -94,9 +96,10 @@ internal static class StoreCommands
             StoreSchema schema = existing
                 ?? new(dimensions ?? generator.EmbeddingDimensions, indexKind, variant, [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
             claim = schema;
-            var collection = store.GetDynamicCollection(name, schema.ToDefinition(generator));
+            using var media = new MediaVectorGenerator(generator);
+            var collection = store.GetDynamicCollection(name, schema.ToDefinition(media));
             await collection.EnsureCollectionExistsAsync(cancellationToken);
-            long written = await UpsertAsync(collection, input, schema, cancellationToken);
+            long written = await UpsertAsync(collection, input, schema, media, cancellationToken);
             await Console.Error.WriteLineAsync($"embeddinggemma: indexed {written} records into collection '{name}' of '{storePath}'.");
             return 0;
         }));
@@ -173,23 +176,29 @@ internal static class StoreCommands
     }
 
     private static async Task<long> UpsertAsync(
-        VectorStoreCollection<object, Dictionary<string, object?>> collection, IndexInput input, StoreSchema schema, CancellationToken cancellationToken)
+        VectorStoreCollection<object, Dictionary<string, object?>> collection, IndexInput input, StoreSchema schema, MediaVectorGenerator media,
+        CancellationToken cancellationToken)
     {
         using var progress = ProgressReporter.Create(input.Path);
-        var batch = new List<Dictionary<string, object?>>(UpsertBatch);
+
+        // Text and media records in separate batches: a generator call embeds texts or returns media vectors, never both.
+        var texts = new List<Dictionary<string, object?>>(UpsertBatch);
+        var medias = new List<Dictionary<string, object?>>(UpsertBatch);
         long written = 0;
-        await foreach ((long _, IndexRecord record) in input.ReadAsync(cancellationToken))
+        await foreach ((long line, IndexRecord record) in input.ReadAsync(cancellationToken))
         {
-            batch.Add(record.ToStoreRecord(schema));
+            Embedding<float>? vector = input.MediaVectorOf(line);
+            List<Dictionary<string, object?>> batch = vector is null ? texts : medias;
+            batch.Add(record.ToStoreRecord(schema, vector is null ? null : media.Register(line, vector)));
             if (batch.Count == UpsertBatch)
             {
-                written += await FlushAsync();
+                written += await FlushAsync(batch);
             }
         }
 
-        return written + await FlushAsync();
+        return written + await FlushAsync(texts) + await FlushAsync(medias);
 
-        async Task<int> FlushAsync()
+        async Task<int> FlushAsync(List<Dictionary<string, object?>> batch)
         {
             int count = batch.Count;
             if (count > 0)

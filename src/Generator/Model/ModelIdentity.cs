@@ -11,7 +11,11 @@ namespace SkEmbeddingGemma.Model;
 /// and SHA-256: the graph and its external data (<c>{variant}.onnx_data</c>, <c>{variant}.onnx_data_*</c>),
 /// <c>config.json</c>, <c>sentence_bert_config.json</c>, <c>config_sentence_transformers.json</c> (prompts),
 /// <c>tokenizer.json</c>, <c>tokenizer.model</c> and <c>tokenizer_config.json</c> (an absent optional file is listed
-/// as absent). The folder's path and name are not part of it, so a copy or a move keeps the identity and any change
+/// as absent), and, for a multimodal folder, the media encoders beside the graph (<c>vision_encoder.onnx</c>,
+/// <c>audio_encoder.onnx</c> and their external data) and the media preprocessing settings (<c>processor_config.json</c>,
+/// <c>preprocessor_config.json</c>). The media files are listed only when present, so a text-only folder keeps the
+/// identity it had before they were part of the manifest, while two folders that differ only in an encoder or its
+/// preprocessing (and so in their media vectors) get different identities. The folder's path and name are not part of it, so a copy or a move keeps the identity and any change
 /// to weights, tokenizer, prompts or variant changes it. Generator options (dimensions, token limit, default prompt)
 /// are not part of it.
 /// </summary>
@@ -42,6 +46,12 @@ internal sealed class ModelIdentity
         "tokenizer.json", "tokenizer.model", "tokenizer_config.json",
     ];
 
+    // What only media inputs read (ProcessorSettings, LogMelSettings), hashed when present: absent, they shape no vector.
+    private static readonly string[] s_mediaFolderFiles = ["processor_config.json", "preprocessor_config.json"];
+
+    // The media encoder graphs beside the text graph (VisionEncoderSession, AudioEncoderSession), hashed when present.
+    private static readonly string[] s_mediaGraphs = ["vision_encoder.onnx", "audio_encoder.onnx"];
+
     private readonly string _modelType;
     private readonly string _variant;
     private readonly IReadOnlyList<Input> _inputs;
@@ -66,24 +76,47 @@ internal sealed class ModelIdentity
     public static ModelIdentity Capture(string modelDirectory, string graphPath, string variant, string? modelType)
     {
         var inputs = new List<Input>();
-        string graphName = Path.GetFileName(graphPath);
-        inputs.Add(Input.Of("graph " + graphName, graphPath));
-
-        // External data beside the graph, as exported by onnx (model.onnx_data) or split (model.onnx_data_1, ...).
-        string graphDirectory = Path.GetDirectoryName(graphPath)!;
-        foreach (string data in Directory.EnumerateFiles(graphDirectory, graphName + "_data*")
-            .Where(p => Path.GetFileName(p) is { } name && (name == graphName + "_data" || name.StartsWith(graphName + "_data_", StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal))
-        {
-            inputs.Add(Input.Of("graph-data " + Path.GetFileName(data), data));
-        }
+        AddGraph(inputs, graphPath, "graph ", "graph-data ");
 
         foreach (string file in s_folderFiles)
         {
             inputs.Add(Input.Of("file " + file, Path.Combine(modelDirectory, file)));
         }
 
+        string graphDirectory = Path.GetDirectoryName(Path.GetFullPath(graphPath))!;
+        foreach (string encoder in s_mediaGraphs)
+        {
+            string encoderPath = Path.Combine(graphDirectory, encoder);
+            if (File.Exists(encoderPath))
+            {
+                AddGraph(inputs, encoderPath, "media-graph ", "media-graph-data ");
+            }
+        }
+
+        foreach (string file in s_mediaFolderFiles)
+        {
+            string path = Path.Combine(modelDirectory, file);
+            if (File.Exists(path))
+            {
+                inputs.Add(Input.Of("media-file " + file, path));
+            }
+        }
+
         return new ModelIdentity(string.IsNullOrWhiteSpace(modelType) ? DefaultModelType : modelType, variant, inputs);
+    }
+
+    // A graph and its external data, as exported by onnx (model.onnx_data) or split (model.onnx_data_1, ...).
+    private static void AddGraph(List<Input> inputs, string graphPath, string graphLabel, string dataLabel)
+    {
+        string graphName = Path.GetFileName(graphPath);
+        inputs.Add(Input.Of(graphLabel + graphName, graphPath));
+        string graphDirectory = Path.GetDirectoryName(Path.GetFullPath(graphPath))!;
+        foreach (string data in Directory.EnumerateFiles(graphDirectory, graphName + "_data*")
+            .Where(p => Path.GetFileName(p) is { } name && (name == graphName + "_data" || name.StartsWith(graphName + "_data_", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal))
+        {
+            inputs.Add(Input.Of(dataLabel + Path.GetFileName(data), data));
+        }
     }
 
     /// <summary>Gets the identity, hashing the files on the first call.</summary>

@@ -101,6 +101,55 @@ public sealed partial class ModelIdentityTests : IClassFixture<TinyModelFixture>
         Assert.NotEqual(before, IdentityOf(copy.Path));
     }
 
+    [Theory]
+    [InlineData("onnx/vision_encoder.onnx")]
+    [InlineData("onnx/vision_encoder.onnx_data")]
+    [InlineData("onnx/audio_encoder.onnx")]
+    [InlineData("onnx/audio_encoder.onnx_data")]
+    [InlineData("processor_config.json")]
+    [InlineData("preprocessor_config.json")]
+    public void Changing_a_media_encoder_or_its_preprocessing_changes_the_identity_of_a_multimodal_folder(string file)
+    {
+        // Two folders differing only in what shapes their image or audio vectors must not share an id, or a store or
+        // cache keyed by it would mix their media vectors.
+        using var copy = new CopiedModel(TestModels.EnsureTinyEmbeddingGemma2Model());
+        string before = IdentityOf(copy.Path);
+        Assert.StartsWith("embedding_gemma2@sha256:", before, StringComparison.Ordinal);
+        string path = copy.FilePath(file);
+        if (file.EndsWith(".json", StringComparison.Ordinal))
+        {
+            string text = File.ReadAllText(path);
+            File.WriteAllText(path, ReplaceFirst(text, "{", "{ "));
+        }
+        else
+        {
+            using FileStream stream = File.Open(path, FileMode.Open, FileAccess.ReadWrite);
+            stream.Position = stream.Length / 2;
+            int b = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(b ^ 1));
+        }
+
+        Assert.NotEqual(before, IdentityOf(copy.Path));
+    }
+
+    [Fact]
+    public void A_text_only_folder_keeps_its_identity_and_removing_the_media_encoders_changes_a_multimodal_one()
+    {
+        // A text-only folder (no encoders, no processor files) is unaffected by stray media names being absent...
+        using var copy = new CopiedModel(TestModels.EnsureTinyEmbeddingGemma2Model());
+        string multimodal = IdentityOf(copy.Path);
+        foreach (string file in new[] { "onnx/vision_encoder.onnx", "onnx/vision_encoder.onnx_data", "onnx/audio_encoder.onnx", "onnx/audio_encoder.onnx_data" })
+        {
+            File.Delete(copy.FilePath(file));
+        }
+
+        // ... while the folder that lost its encoders is no longer the multimodal model.
+        string textOnly = IdentityOf(copy.Path);
+        Assert.NotEqual(multimodal, textOnly);
+        Assert.Equal(textOnly, IdentityOf(copy.Path));
+    }
+
     [Fact]
     public void A_hub_cache_snapshot_of_symlinks_to_sha256_blobs_has_the_identity_of_the_plain_folder()
     {
