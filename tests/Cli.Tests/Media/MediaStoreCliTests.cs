@@ -1,8 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using SkEmbeddingGemma.Tests.EmbeddingGemma2;
-using SkEmbeddingGemma.Tests.Integration;
-using SkEmbeddingGemma.Tests.Media.Audio;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Media;
