@@ -4,7 +4,7 @@
 //        [--seconds S | --requests N] [--workload queries|documents|both] [--docs N] [--doc-tokens N]
 //        [--soak SECONDS] [--soak-clients N] [--sample-seconds S]
 // Load: per workload, the in-process generator embeds all its inputs in one call (its own batching: the ceiling a
-//       server can reach), for at least --seconds; then the server process starts and each level of N closed-loop
+//       server can reach), for at least --seconds, then one input per call for --seconds (single-client latency); then the server process starts and each level of N closed-loop
 //       clients runs for --seconds (or --requests in all), every client sending at least one request.
 // --soak SECONDS: instead, sustained mixed load (a quarter of the clients send documents, the rest queries) with the
 //       server's RSS sampled every --sample-seconds; start (ready, before load), peak and end RSS.
@@ -89,6 +89,20 @@ if (soak <= 0)
         double elapsed = watch.Elapsed.TotalSeconds;
         inProcess[w] = (inputs / elapsed, tokens / elapsed);
         Console.WriteLine($"in-process generator, {w.Name}, all {w.Inputs.Length} in one call: {F(inputs / elapsed)} inputs/s, {F(tokens / elapsed, "F0")} tokens/s ({F(elapsed, "F2")} s)");
+
+        // One input per call, one call at a time: what a single HTTP client's latency is compared with.
+        var latencies = new List<double>();
+        watch.Restart();
+        do
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            _ = await generator.GenerateAsync([w.Inputs[latencies.Count % w.Inputs.Length]], w.Options);
+            latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        while (watch.Elapsed.TotalSeconds < seconds);
+
+        var single = new LoadRunner.Result(1, latencies.Count, 0, 0, watch.Elapsed.TotalSeconds, [.. latencies], null);
+        Console.WriteLine($"in-process generator, {w.Name}, one input per call: {F(single.InputsPerSecond)} inputs/s, p50 {F(single.Percentile(0.5))} ms, p99 {F(single.Percentile(0.99))} ms ({single.Requests} calls)");
     }
 }
 
