@@ -1,6 +1,7 @@
 // `embeddinggemma serve` under concurrent HTTP load on 127.0.0.1, against the in-process generator on the same inputs
 // (same machine, same thread count), on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/ServerLoad -c Release -- [--model DIR] [--threads N] [--clients 1,8,32,128]
+//        [--document-clients LIST (default: --clients; on a slow machine each document level takes at least N documents)]
 //        [--seconds S | --requests N] [--workload queries|documents|both] [--docs N] [--doc-tokens N]
 //        [--soak SECONDS] [--soak-clients N] [--sample-seconds S]
 // Load: per workload, the in-process generator embeds all its inputs in one call (its own batching: the ceiling a
@@ -16,6 +17,7 @@ using SkEmbeddingGemma.TestSupport;
 string? model = null;
 int? threads = null;
 int[] levels = [1, 8, 32, 128];
+int[]? documentLevels = null;
 double seconds = 10, sampleSeconds = 5, soak = 0;
 int? requests = null;
 int docs = 32, docTokens = 500, soakClients = 32;
@@ -28,6 +30,7 @@ for (int i = 0; i < args.Length; i++)
         case "--model": model = Next(); break;
         case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--clients": levels = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
+        case "--document-clients": documentLevels = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
         case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--workload": workloads = Next(); break;
@@ -172,7 +175,7 @@ else
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (Workload w in chosen)
     {
-        foreach (int clients in levels)
+        foreach (int clients in w == documents ? documentLevels ?? levels : levels)
         {
             LoadRunner.Result r = await LoadRunner.RunAsync(http, server.BaseAddress, w, clients, TimeSpan.FromSeconds(seconds), requests, CancellationToken.None);
             double p50 = r.Percentile(0.5), p99 = r.Percentile(0.99);
