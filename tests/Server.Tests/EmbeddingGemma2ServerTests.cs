@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests;
 

@@ -1,12 +1,13 @@
 using System.ClientModel;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests;
 

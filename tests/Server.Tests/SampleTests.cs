@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests;

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 using SkEmbeddingGemma.TestSupport;
 using Yarp.ReverseProxy.Configuration;
 

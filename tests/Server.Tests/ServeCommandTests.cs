@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests;

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SkEmbeddingGemma.AspNetCore.Tests.Support;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests;
 

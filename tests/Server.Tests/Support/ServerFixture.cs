@@ -1,3 +1,5 @@
+using SkEmbeddingGemma.Extensions.Tests.Support;
+
 namespace SkEmbeddingGemma.AspNetCore.Tests.Support;
 
 /// <summary>One shared server over the tiny model (64 tokens, 8 inputs per request, 16 KiB bodies) and a generator to compare against.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SkEmbeddingGemma.Extensions.Tests.Support;
 
 namespace SkEmbeddingGemma.AspNetCore.Tests.Support;
 
