@@ -34,7 +34,9 @@ for id in "${expected[@]}"; do
   [ -f "$packages/$id.$version.nupkg" ] || { echo "missing package $id.$version.nupkg" >&2; exit 1; }
 done
 # The connector carries its native libraries; every library package has its README, license and XML docs.
-unzip -l "$packages/SkEmbeddingGemma.VectorData.Faiss.$version.nupkg" | grep -q 'runtimes/linux-x64/native/libskfaiss.so' \
+# (Listings are read whole before grep -q: under pipefail, grep -q closing the pipe early fails unzip with SIGPIPE.)
+listing=$(unzip -l "$packages/SkEmbeddingGemma.VectorData.Faiss.$version.nupkg")
+grep -q 'runtimes/linux-x64/native/libskfaiss.so' <<<"$listing" \
   || { echo "the connector package lacks runtimes/linux-x64/native/libskfaiss.so" >&2; exit 1; }
 for id in SkEmbeddingGemma SkEmbeddingGemma.VectorData.Faiss SkEmbeddingGemma.Extensions SkEmbeddingGemma.SemanticKernel; do
   listing=$(unzip -l "$packages/$id.$version.nupkg")
@@ -43,7 +45,8 @@ for id in SkEmbeddingGemma SkEmbeddingGemma.VectorData.Faiss SkEmbeddingGemma.Ex
   done
   [ -f "$packages/$id.$version.snupkg" ] || { echo "missing symbols $id.$version.snupkg" >&2; exit 1; }
 done
-unzip -l "$packages/SkEmbeddingGemma.Tool.$version.nupkg" | grep -q 'tools/net10.0/any/runtimes/linux-x64/native/libskfaiss.so' \
+listing=$(unzip -l "$packages/SkEmbeddingGemma.Tool.$version.nupkg")
+grep -q 'tools/net10.0/any/runtimes/linux-x64/native/libskfaiss.so' <<<"$listing" \
   || { echo "the tool package lacks runtimes/linux-x64/native/libskfaiss.so" >&2; exit 1; }
 echo "tool package: $(du -h "$packages/SkEmbeddingGemma.Tool.$version.nupkg" | cut -f1)"
 
@@ -95,13 +98,20 @@ XML
   (cd "$work/$name" && dotnet restore --configfile "$work/nuget.config" -v quiet >/dev/null && dotnet build -c Release --no-restore -v quiet --nologo >/dev/null)
 }
 graph() { (cd "$work/$1" && dotnet list package --include-transitive); }
+# The graph is read whole before grep -q: under pipefail, grep -q leaving early would fail the listing with SIGPIPE.
 refuse() { # app, package id pattern, why
-  if graph "$1" | grep -Eq "^ +> ($2) "; then
-    graph "$1" >&2
+  local listing
+  listing=$(graph "$1")
+  if grep -Eq "^ +> ($2) " <<<"$listing"; then
+    echo "$listing" >&2
     echo "package test: the $1 app's dependency graph contains $2 ($3)" >&2; exit 1
   fi
 }
-require() { graph "$1" | grep -Eq "^ +> ($2) " || { graph "$1" >&2; echo "package test: the $1 app lacks $2" >&2; exit 1; }; }
+require() {
+  local listing
+  listing=$(graph "$1")
+  grep -Eq "^ +> ($2) " <<<"$listing" || { echo "$listing" >&2; echo "package test: the $1 app lacks $2" >&2; exit 1; }
+}
 
 step "AddEmbeddingGemma app (SkEmbeddingGemma.Extensions)"
 new_app gemma SkEmbeddingGemma.Extensions Microsoft.Extensions.DependencyInjection@10.0.14 Microsoft.Extensions.Caching.Memory@10.0.14 \
