@@ -24,6 +24,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -522,6 +523,84 @@ int skf_read_index_mmap(const char* path, skf_index** out) {
         index.reset(faiss::read_index(path, 0));
     }
     *out = reinterpret_cast<skf_index*>(index.release());
+    SKF_CATCH
+}
+
+int skf_ivf_copy_lists_to_disk(skf_index* index, const char* path) {
+    SKF_TRY
+    require(index != nullptr && path != nullptr, "null argument");
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(as_index(index));
+    require(ivf != nullptr, "not an IVF index");
+    require(ivf->is_trained, "train the IVF index before moving its lists to disk");
+    auto lists = std::make_unique<faiss::OnDiskInvertedLists>(ivf->nlist, ivf->code_size, path);
+    size_t entries = 0;
+    for (size_t i = 0; i < ivf->nlist; i++) {
+        entries += ivf->invlists->list_size(i);
+    }
+    // merge_from maps a file of the exact total size, which mmap refuses when it is zero: empty lists stay unmapped
+    // until the first add grows the file.
+    if (entries > 0) {
+        const faiss::InvertedLists* source = ivf->invlists;
+        lists->merge_from(&source, 1);
+    }
+    ivf->replace_invlists(lists.release(), true);
+    SKF_CATCH
+}
+
+int skf_write_index_inline_lists(const skf_index* index, const char* path) {
+    SKF_TRY
+    require(index != nullptr && path != nullptr, "null argument");
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(const_cast<faiss::Index*>(as_index(index)));
+    require(ivf != nullptr, "not an IVF index");
+    // FAISS writes the header, quantizer and direct map, then the lists last; written without lists that last part
+    // is the 4-byte "il00", replaced below by the lists inline in write_InvertedLists's ArrayInvertedLists layout:
+    // "ilar", nlist, code_size, "full", the size vector, then per non-empty list its codes and its ids.
+    faiss::InvertedLists* lists = ivf->invlists;
+    bool own = ivf->own_invlists;
+    ivf->invlists = nullptr;
+    ivf->own_invlists = false;
+    try {
+        faiss::write_index(ivf, path);
+    } catch (...) {
+        ivf->invlists = lists;
+        ivf->own_invlists = own;
+        throw;
+    }
+    ivf->invlists = lists;
+    ivf->own_invlists = own;
+
+    std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path, "r+b"), &std::fclose);
+    require(file != nullptr, "cannot reopen the written index file");
+    FILE* f = file.get();
+    char tail[4];
+    require(std::fseek(f, -4, SEEK_END) == 0 && std::fread(tail, 1, 4, f) == 4 && std::memcmp(tail, "il00", 4) == 0,
+            "unexpected IVF file layout");
+    require(std::fseek(f, -4, SEEK_END) == 0, "seek failed");
+    auto write = [f](const void* data, size_t bytes) {
+        require(bytes == 0 || std::fwrite(data, 1, bytes, f) == bytes, "write failed (disk full?)");
+    };
+    size_t nlist = lists->nlist;
+    size_t code_size = lists->code_size;
+    std::vector<size_t> sizes(nlist);
+    for (size_t i = 0; i < nlist; i++) {
+        sizes[i] = lists->list_size(i);
+    }
+    write("ilar", 4);
+    write(&nlist, sizeof nlist);
+    write(&code_size, sizeof code_size);
+    write("full", 4);
+    write(&nlist, sizeof nlist);
+    write(sizes.data(), nlist * sizeof(size_t));
+    for (size_t i = 0; i < nlist; i++) {
+        if (sizes[i] == 0) {
+            continue;
+        }
+        faiss::InvertedLists::ScopedCodes codes(lists, i);
+        faiss::InvertedLists::ScopedIds ids(lists, i);
+        write(codes.get(), sizes[i] * code_size);
+        write(ids.get(), sizes[i] * sizeof(int64_t));
+    }
+    require(std::fflush(f) == 0, "flush failed (disk full?)");
     SKF_CATCH
 }
 

@@ -61,6 +61,13 @@ __attribute__((visibility("default"))) int skf_set_blas_threads(int32_t n, int32
 // coarse quantizer in RAM: the kernel pages lists in and out, so RSS stays bounded by what the searches touch.
 __attribute__((visibility("default"))) int skf_ivf_use_ondisk_lists(skf_index* index, const char* path);
 __attribute__((visibility("default"))) int skf_read_index_mmap(const char* path, skf_index** out);
+// skf_ivf_copy_lists_to_disk copies a trained IVF index's lists, wherever they are (RAM, or a read-only mapping of an
+// index file), into a new on-disk lists file that the index then owns and writes (a writable working copy of a
+// memory-mapped snapshot). skf_write_index_inline_lists writes an IVF index as one ordinary, self-contained FAISS file
+// (lists inline, the "ilar" layout read_index and skf_read_index_mmap read) streaming its lists from wherever they
+// are, so a snapshot of an on-disk index is a single file that never references a lists file another writer changes.
+__attribute__((visibility("default"))) int skf_ivf_copy_lists_to_disk(skf_index* index, const char* path);
+__attribute__((visibility("default"))) int skf_write_index_inline_lists(const skf_index* index, const char* path);
 
 // Binary indexes (faiss::IndexBinary): d bits per vector, packed d / 8 bytes per vector, Hamming distance (an
 // integer, lower is nearer). kind: 0 flat, 1 HNSW (param = M), 2 IVF (param = nlist; needs training).

@@ -23,6 +23,7 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
         HnswEfSearch = source.HnswEfSearch;
         IvfListCount = source.IvfListCount;
         IvfProbeCount = source.IvfProbeCount;
+        IvfListsOnDisk = source.IvfListsOnDisk;
         SnapshotThreshold = source.SnapshotThreshold;
         CreationHook = source.CreationHook;
         TwoStageSearch = source.TwoStageSearch is null ? null : new FaissTwoStageSearchOptions(source.TwoStageSearch);
@@ -44,10 +45,37 @@ public sealed class FaissCollectionOptions : VectorStoreCollectionOptions
     public int HnswEfSearch { get; set; } = 128;
 
     /// <summary>Gets or sets the number of IVF lists; smaller first batches train fewer (at least 39 vectors per list).</summary>
-    public int IvfListCount { get; set; } = 1024;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int IvfListCount
+    {
+        get;
+        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "An IVF index has at least one list.") : value;
+    } = 1024;
 
-    /// <summary>Gets or sets the number of IVF lists probed per query.</summary>
-    public int IvfProbeCount { get; set; } = 16;
+    /// <summary>Gets or sets the number of IVF lists probed per query (all of them when it is at least the list count).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int IvfProbeCount
+    {
+        get;
+        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "An IVF search probes at least one list.") : value;
+    } = 16;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether <see cref="IndexKind.IvfFlat"/> vector properties keep their inverted
+    /// lists (the vectors) in files beside the index snapshot instead of in RAM, so a collection larger than memory is
+    /// searchable: RAM holds the coarse quantizer and the list sizes; the kernel pages in the lists a search probes.
+    /// </summary>
+    /// <remarks>
+    /// The index is trained as an in-memory IVF is: on the first batch written (one list per 39 vectors, up to
+    /// <see cref="IvfListCount"/>, so below 78 vectors one list: an exact search), retrained from SQLite on the first
+    /// <see cref="IvfListCount"/> × 39 stored vectors once the collection outgrows a small training set fourfold. Writes go
+    /// to a lists file private to the collection instance; a snapshot (<see cref="SnapshotThreshold"/>,
+    /// <see cref="FaissCollection{TKey, TRecord}.SaveIndexAsync(CancellationToken)"/>, dispose) writes all lists into the
+    /// snapshot file, which later opens map read-only, so snapshots of a large collection are best taken rarely.
+    /// SQLite stays the source of truth: a snapshot that is missing, torn or stale is reconciled or rebuilt from it.
+    /// Needs every vector property to be <see cref="IndexKind.IvfFlat"/>, without <see cref="TwoStageSearch"/>.
+    /// </remarks>
+    public bool IvfListsOnDisk { get; set; }
 
     /// <summary>
     /// Gets or sets how many changed records trigger a snapshot of the FAISS index file. The index is also saved on

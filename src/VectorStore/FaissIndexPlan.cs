@@ -17,6 +17,7 @@ internal sealed class FaissIndexPlan
     private readonly FaissCollectionOptions _options;
     private readonly FaissFirstPass? _firstPass;
     private readonly bool _binary;
+    private readonly string? _indexPath;
 
     internal FaissIndexPlan(FaissVectorSlot slot, FaissCollectionOptions options)
     {
@@ -44,7 +45,24 @@ internal sealed class FaissIndexPlan
                 $"The Matryoshka prefix ({options.TwoStageSearch.PrefixDimensions} dimensions) must be narrower than vector property '{propertyName}' ({dimensions}).");
         }
 
-        Tag = _binary ? $"binary-{_kind}" : _firstPass switch
+        if (options.IvfListsOnDisk)
+        {
+            if (_kind != IndexKind.IvfFlat || hammingVectors)
+            {
+                throw new NotSupportedException(
+                    $"{nameof(FaissCollectionOptions.IvfListsOnDisk)} keeps float IVF lists on disk; vector property '{propertyName}' is {(hammingVectors ? "a bit vector" : _kind)}, not a float {IndexKind.IvfFlat} property.");
+            }
+
+            if (_firstPass is not null)
+            {
+                throw new NotSupportedException(
+                    $"{nameof(FaissCollectionOptions.IvfListsOnDisk)} and {nameof(FaissCollectionOptions.TwoStageSearch)} don't combine (vector property '{propertyName}'): the on-disk IVF holds the float vectors themselves.");
+            }
+
+            _indexPath = slot.IndexPath;
+        }
+
+        Tag = _indexPath is not null ? "ivf-ondisk" : _binary ? $"binary-{_kind}" : _firstPass switch
         {
             FaissFirstPass.Int8 => "sq8",
             FaissFirstPass.MatryoshkaPrefix => $"prefix{options.TwoStageSearch!.PrefixDimensions}-{_kind}",
@@ -60,6 +78,12 @@ internal sealed class FaissIndexPlan
 
     /// <summary>Gets a value indicating whether the index is an IVF, which waits for training vectors.</summary>
     internal bool IsIvf => _kind == IndexKind.IvfFlat && _firstPass != FaissFirstPass.Int8;
+
+    /// <summary>Gets a value indicating whether the index is an IVF whose lists live in files (<see cref="FaissCollectionOptions.IvfListsOnDisk"/>).</summary>
+    internal bool OnDisk => _indexPath is not null;
+
+    /// <summary>Gets how many vectors a rebuild trains an IVF on: enough for every list the options ask for (39 each).</summary>
+    internal int FullTrainingCount => (int)Math.Min((long)_options.IvfListCount * 39, int.MaxValue / Math.Max(1, _dimensions));
 
     /// <summary>Gets the IVF list count for a training set: about 39 vectors per list, FAISS's minimum, up to the option.</summary>
     internal int IvfListCount(long trainingCount) => (int)Math.Clamp(trainingCount / 39, 1, _options.IvfListCount);
@@ -81,6 +105,19 @@ internal sealed class FaissIndexPlan
             index.Train(training);
         }
 
+        if (_indexPath is not null)
+        {
+            try
+            {
+                return FaissOnDiskIvfIndex.FromTrained((FaissIndex)index, _indexPath);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
+        }
+
         return index;
     }
 
@@ -98,6 +135,18 @@ internal sealed class FaissIndexPlan
 
             ApplySearchParameters(binary);
             return binary;
+        }
+
+        if (_indexPath is not null)
+        {
+            FaissOnDiskIvfIndex mapped = FaissOnDiskIvfIndex.OpenSnapshot(path);
+            if (mapped.Dimension != _dimensions || mapped.IsInnerProduct != _innerProduct)
+            {
+                mapped.Dispose();
+                return null;
+            }
+
+            return mapped;
         }
 
         FaissIndex index = FaissIndex.Read(path);

@@ -45,6 +45,10 @@ internal sealed class FaissIndexState : IDisposable
         _options = options;
         _normalize = slot.Distance.Normalize;
         _plan = new FaissIndexPlan(slot, options);
+        if (_plan.OnDisk)
+        {
+            FaissOnDiskIvfIndex.DeleteOrphans(IndexPath);
+        }
     }
 
     internal FaissVectorSlot Slot => _slot;
@@ -310,7 +314,10 @@ internal sealed class FaissIndexState : IDisposable
         {
             ids.Add(id);
             vectors.Add(vector);
-            if (ids.Count == AddChunk)
+            // A new IVF trains on its first chunk: make that one large enough for every list the options ask for,
+            // so a rebuild of a large collection trains once, fully, rather than on a few thousand vectors and
+            // again at the next write.
+            if (ids.Count >= (_index is null && _plan.IsIvf ? Math.Max(AddChunk, _plan.FullTrainingCount) : AddChunk))
             {
                 Add([.. ids], vectors);
                 ids.Clear();

@@ -109,6 +109,27 @@ internal sealed unsafe class FaissIndex : IFaissVectorIndex
         FaissNative.Check(FaissNative.IvfUseOnDiskLists(_handle, listsPath), "ivf_use_ondisk_lists");
     }
 
+    /// <summary>
+    /// Copies a trained IVF index's inverted lists, wherever they are (RAM, or the read-only mapping of
+    /// <see cref="ReadMemoryMapped"/>), into a new on-disk lists file at <paramref name="listsPath"/> that the index
+    /// then owns and writes: later adds and removes change that file only.
+    /// </summary>
+    public void CopyListsToDisk(string listsPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listsPath);
+        FaissNative.Check(FaissNative.IvfCopyListsToDisk(_handle, listsPath), "ivf_copy_lists_to_disk");
+    }
+
+    /// <summary>
+    /// Writes an IVF index as one ordinary FAISS file with its lists inline (readable by any FAISS, and memory-mapped by
+    /// <see cref="ReadMemoryMapped"/>), streaming the lists from wherever they live.
+    /// </summary>
+    public void WriteWithInlineLists(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        FaissNative.Check(FaissNative.WriteIndexInlineLists(_handle, path), "write_index_inline_lists");
+    }
+
     private static FaissIndex Wrap(int code, FaissIndexHandle handle, string operation)
     {
         if (code != 0)

@@ -86,6 +86,12 @@ internal static unsafe partial class FaissNative
     [LibraryImport(LibraryName, EntryPoint = "skf_read_index_mmap", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ReadIndexMemoryMapped(string path, out FaissIndexHandle index);
 
+    [LibraryImport(LibraryName, EntryPoint = "skf_ivf_copy_lists_to_disk", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int IvfCopyListsToDisk(FaissIndexHandle index, string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "skf_write_index_inline_lists", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int WriteIndexInlineLists(FaissIndexHandle index, string path);
+
     [LibraryImport(LibraryName, EntryPoint = "skfb_create")]
     internal static partial int BinaryCreate(int dimension, int kind, int parameter, out FaissBinaryIndexHandle index);
 
