@@ -341,12 +341,80 @@ int skf_train(skf_index* index, int64_t n, const float* x) {
     SKF_CATCH
 }
 
+namespace {
+
+// IndexIVF::add_with_ids and remove_ids change the lists inside OpenMP parallel regions, where a FAISS exception
+// (OnDiskInvertedLists failing to grow its file: disk full, folder gone) terminates the process instead of reaching
+// SKF_CATCH. For on-disk lists the shim therefore does the list changes on this thread; only the coarse assignment
+// (no file I/O) runs in parallel. The logic is FAISS's own (IndexIVF::add_core, DirectMap::remove_ids without a map).
+void ondisk_add(faiss::IndexIVF* ivf, int64_t n, const float* x, const faiss::Index::idx_t* ids) {
+    require(ivf->is_trained, "the IVF index is not trained");
+    require(ivf->direct_map.type == faiss::DirectMap::NoMap, "on-disk IVF lists need an index without a direct map");
+    std::vector<faiss::Index::idx_t> lists(static_cast<size_t>(n));
+    ivf->quantizer->assign(n, x, lists.data());
+    std::vector<uint8_t> codes(static_cast<size_t>(n) * ivf->code_size);
+    ivf->encode_vectors(n, x, lists.data(), codes.data());
+    std::vector<size_t> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lists[a] < lists[b]; });
+    std::vector<faiss::Index::idx_t> batch_ids;
+    std::vector<uint8_t> batch_codes;
+    for (size_t start = 0; start < order.size();) {
+        faiss::Index::idx_t list = lists[order[start]];
+        size_t end = start;
+        batch_ids.clear();
+        batch_codes.clear();
+        for (; end < order.size() && lists[order[end]] == list; end++) {
+            batch_ids.push_back(ids[order[end]]);
+            const uint8_t* code = codes.data() + order[end] * ivf->code_size;
+            batch_codes.insert(batch_codes.end(), code, code + ivf->code_size);
+        }
+        if (list >= 0) {
+            ivf->invlists->add_entries(list, batch_ids.size(), batch_ids.data(), batch_codes.data());
+            ivf->ntotal += static_cast<faiss::Index::idx_t>(batch_ids.size());
+        }
+        start = end;
+    }
+}
+
+size_t ondisk_remove(faiss::IndexIVF* ivf, const faiss::IDSelector& sel) {
+    require(ivf->direct_map.type == faiss::DirectMap::NoMap, "on-disk IVF lists need an index without a direct map");
+    faiss::InvertedLists* invlists = ivf->invlists;
+    size_t removed = 0;
+    for (size_t i = 0; i < invlists->nlist; i++) {
+        size_t size = invlists->list_size(i);
+        size_t kept = size;
+        for (size_t j = 0; j < kept;) {
+            if (sel.is_member(invlists->get_single_id(i, j))) {
+                kept--;
+                faiss::InvertedLists::ScopedCodes last(invlists, i, kept);
+                invlists->update_entry(i, j, invlists->get_single_id(i, kept), last.get());
+            } else {
+                j++;
+            }
+        }
+        if (kept < size) {
+            invlists->resize(i, kept);
+            removed += size - kept;
+        }
+    }
+    ivf->ntotal -= static_cast<faiss::Index::idx_t>(removed);
+    return removed;
+}
+
+}  // namespace
+
 int skf_add_with_ids(skf_index* index, int64_t n, const float* x, const int64_t* ids) {
     SKF_TRY
     configure_blas_once();
     require(index != nullptr && n >= 0 && (n == 0 || (x != nullptr && ids != nullptr)), "invalid argument");
     if (n > 0) {
-        as_index(index)->add_with_ids(n, x, reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        auto* ivf = dynamic_cast<faiss::IndexIVF*>(as_index(index));
+        if (ivf != nullptr && dynamic_cast<faiss::OnDiskInvertedLists*>(ivf->invlists) != nullptr) {
+            ondisk_add(ivf, n, x, reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        } else {
+            as_index(index)->add_with_ids(n, x, reinterpret_cast<const faiss::Index::idx_t*>(ids));
+        }
     }
     SKF_CATCH
 }
@@ -357,7 +425,12 @@ int skf_remove_ids(skf_index* index, int64_t n, const int64_t* ids, int64_t* rem
     *removed = 0;
     if (n > 0) {
         faiss::IDSelectorBatch sel(static_cast<size_t>(n), reinterpret_cast<const faiss::Index::idx_t*>(ids));
-        *removed = static_cast<int64_t>(as_index(index)->remove_ids(sel));
+        auto* ivf = dynamic_cast<faiss::IndexIVF*>(as_index(index));
+        if (ivf != nullptr && dynamic_cast<faiss::OnDiskInvertedLists*>(ivf->invlists) != nullptr) {
+            *removed = static_cast<int64_t>(ondisk_remove(ivf, sel));
+        } else {
+            *removed = static_cast<int64_t>(as_index(index)->remove_ids(sel));
+        }
     }
     SKF_CATCH
 }

@@ -7,10 +7,12 @@ using SkEmbeddingGemma.VectorData.Faiss;
 // saves the index snapshot every other batch, so a kill lands in upserts, deletes and snapshot saves alike.
 // create: creates collections <collection>0, 1, 2, ... with record i each ("created <i>"), and deletes each one two
 // steps later ("dropped <i>"), so a kill lands in collection creation and deletion.
+// index-kind IvfFlatOnDisk: IvfFlat with FaissCollectionOptions.IvfListsOnDisk (inverted lists in files beside the store).
 // two-vectors: records get a second vector property, Vector2 (the vector reversed, EuclideanDistance, its own index).
 string database = args[0];
 string collectionName = args[1];
-string indexKind = args[2];
+bool onDisk = args[2] == "IvfFlatOnDisk";
+string indexKind = onDisk ? IndexKind.IvfFlat : args[2];
 string mode = args.Length > 3 ? args[3] : "upsert";
 bool churn = mode == "churn";
 bool twoVectors = args.Length > 4 && args[4] == "two-vectors";
@@ -26,7 +28,7 @@ var definition = new VectorStoreCollectionDefinition
     ],
 };
 
-using var store = new FaissVectorStore(database);
+using var store = new FaissVectorStore(database, new FaissVectorStoreOptions { CollectionDefaults = new FaissCollectionOptions { IvfListsOnDisk = onDisk } });
 if (mode == "create")
 {
     for (int i = 0; ; i++)

@@ -160,6 +160,13 @@ internal sealed class FaissOnDiskIvfIndex : IFaissVectorIndex
     }
 
     private static string NewWorkingPath(string indexPath)
+    {
+        // Before the first snapshot the store's index folder may not exist yet.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(indexPath))!);
+        return NewWorkingName(indexPath);
+    }
+
+    private static string NewWorkingName(string indexPath)
         => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(indexPath)}.{Environment.ProcessId}-{Guid.NewGuid():N}{WorkingExtension}");
 
     private static bool IsRunning(int pid)
