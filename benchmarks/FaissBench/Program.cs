@@ -4,6 +4,12 @@ using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
+if (args.Length > 0 && args[0] == "ondisk")
+{
+    OnDiskIvfBench.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "quantized")
 {
     QuantizedSearch.Run(args[1..]);
