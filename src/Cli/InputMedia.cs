@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 namespace SkEmbeddingGemma.Cli;
 
 /// <summary>
-/// The media of an input line, as file paths: <c>"image"</c> or <c>"images"</c>, <c>"video"</c> (a list of frame
-/// images) or <c>"videos"</c>, <c>"audio"</c>. Relative paths are resolved against the input file's folder (the current
+/// The media of an input line, as file paths: <c>"image"</c> or <c>"images"</c>, <c>"video"</c> (a video file, or a
+/// list of frame images) or <c>"videos"</c> (a list of those), <c>"audio"</c>. Relative paths are resolved against the input file's folder (the current
 /// folder for standard input).
 /// </summary>
 internal sealed record InputMedia(IReadOnlyList<string> Images, IReadOnlyList<IReadOnlyList<string>> Videos, IReadOnlyList<string> Audio)
@@ -22,6 +22,15 @@ internal sealed record InputMedia(IReadOnlyList<string> Images, IReadOnlyList<IR
         [".bmp"] = "image/bmp",
         [".gif"] = "image/gif",
         [".wav"] = "audio/wav",
+        [".mp4"] = "video/mp4",
+        [".m4v"] = "video/mp4",
+        [".mov"] = "video/quicktime",
+        [".mkv"] = "video/x-matroska",
+        [".webm"] = "video/webm",
+        [".avi"] = "video/x-msvideo",
+        [".mpg"] = "video/mpeg",
+        [".mpeg"] = "video/mpeg",
+        [".ogv"] = "video/ogg",
     };
 
     /// <summary>Reads the media fields of a line; null when it has none.</summary>
@@ -32,21 +41,23 @@ internal sealed record InputMedia(IReadOnlyList<string> Images, IReadOnlyList<IR
         List<IReadOnlyList<string>> videos = [];
         if (root.TryGetProperty("video", out JsonElement video) && video.ValueKind != JsonValueKind.Null)
         {
-            videos.Add(Strings(root, "video", line, single: false));
+            // A path is a video file; a list, its frames.
+            videos.Add(video.ValueKind == JsonValueKind.String ? Strings(root, "video", line, single: true) : Strings(root, "video", line, single: false));
         }
 
         if (root.TryGetProperty("videos", out JsonElement many) && many.ValueKind != JsonValueKind.Null)
         {
             if (many.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidDataException($"line {line}: \"videos\" must be a list of videos, each a list of frame image paths.");
+                throw new InvalidDataException($"line {line}: \"videos\" must be a list of videos, each a video file path or a list of frame image paths.");
             }
 
             foreach (JsonElement frames in many.EnumerateArray())
             {
-                videos.Add(frames.ValueKind == JsonValueKind.Array && frames.EnumerateArray().All(f => f.ValueKind == JsonValueKind.String)
+                videos.Add(frames.ValueKind == JsonValueKind.String ? [JsonLineText.GetString(frames, "videos", line)]
+                    : frames.ValueKind == JsonValueKind.Array && frames.EnumerateArray().All(f => f.ValueKind == JsonValueKind.String)
                     ? [.. frames.EnumerateArray().Select(f => JsonLineText.GetString(f, "videos", line))]
-                    : throw new InvalidDataException($"line {line}: \"videos\" must be a list of videos, each a list of frame image paths."));
+                    : throw new InvalidDataException($"line {line}: \"videos\" must be a list of videos, each a video file path or a list of frame image paths."));
             }
         }
 

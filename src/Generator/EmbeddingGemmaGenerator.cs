@@ -207,16 +207,21 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// <c>EmbeddingGemma2Processor</c> takes media without text: no prompt is applied.
     /// </summary>
     /// <remarks>
-    /// Images are PNG, JPEG, WebP, BMP or GIF (first frame) bytes, turned upright by their EXIF orientation. The vision
-    /// encoder (<c>onnx/vision_encoder.onnx</c>) is loaded on the first image. For text with media, or videos as frames,
-    /// use <see cref="GenerateMultimodalAsync"/>.
+    /// Images are PNG, JPEG, WebP, BMP or GIF (first frame) bytes, turned upright by their EXIF orientation. A
+    /// <c>video/*</c> value is a video file, decoded with FFmpeg into the frames transformers.js would sample
+    /// (<see cref="EmbeddingGemmaGeneratorOptions.VideoFramesPerSecond"/>). The vision encoder
+    /// (<c>onnx/vision_encoder.onnx</c>) is loaded on the first image. For text with media, or videos as frames, use
+    /// <see cref="GenerateMultimodalAsync"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
     /// <exception cref="EmbeddingGemmaInputException">
     /// A value's media type is not an image (or audio), or, when the task is awaited, it cannot be decoded, is empty,
     /// or is too large; the message names the value.
     /// </exception>
-    /// <exception cref="NotSupportedException">The model is text-only, or its folder has no encoder for the media.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The model is text-only, its folder has no encoder for the media, or a video file needs FFmpeg (<c>ffmpeg</c>,
+    /// <c>ffprobe</c>), which is not on the <c>PATH</c>.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync fixes these signatures for each input type this generator serves.")]
@@ -231,15 +236,16 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
             DataContent content = contents[i] ?? throw new ArgumentNullException(nameof(values), $"values[{i}] is null.");
             inputs[i] = content.HasTopLevelMediaType("image") ? new EmbeddingGemmaMultimodalInput { Images = [content] }
                 : content.HasTopLevelMediaType("audio") ? new EmbeddingGemmaMultimodalInput { Audio = [content] }
+                : content.HasTopLevelMediaType("video") ? new EmbeddingGemmaMultimodalInput { Videos = [[content]] }
                 : throw new EmbeddingGemmaInputException(
-                    i, $"has media type '{content.MediaType}'; this generator embeds images (image/*) and audio (audio/*). Pass a video as its frames with {nameof(GenerateMultimodalAsync)}.");
+                    i, $"has media type '{content.MediaType}'; this generator embeds images (image/*), audio (audio/*) and video files (video/*). Pass a video as its frames with {nameof(GenerateMultimodalAsync)}.");
         }
 
         return GenerateMultimodalAsync(inputs, options, cancellationToken);
     }
 
     /// <summary>
-    /// Embeds inputs that mix text with images, videos (as frames) and audio, as transformers.js'
+    /// Embeds inputs that mix text with images, videos (as frames, or one video file each) and audio, as transformers.js'
     /// <c>EmbeddingGemma2Processor</c> and <c>EmbeddingGemma2Model</c> do: each placeholder of
     /// <see cref="EmbeddingGemmaMultimodalInput.Text"/> becomes the soft tokens of the next item of its modality.
     /// </summary>
@@ -253,7 +259,10 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     /// An input has no text and no media, or its placeholders and items do not match in number; or, when the task is
     /// awaited, an item cannot be decoded or the input is too long. The message names the input and the item.
     /// </exception>
-    /// <exception cref="NotSupportedException">The model is text-only, or its folder has no encoder for a modality given.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The model is text-only, its folder has no encoder for a modality given, or a video file needs FFmpeg, which is
+    /// not on the <c>PATH</c>.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateMultimodalAsync(

@@ -89,6 +89,18 @@ public sealed class EmbeddingGemmaGeneratorOptions
     }
 
     /// <summary>
+    /// Gets or sets how many frames per second are sampled from a video file (a <c>video/*</c> <see cref="Microsoft.Extensions.AI.DataContent"/>),
+    /// as transformers.js' <c>load_video(src, { fps })</c> does before its video processor keeps at most <c>max_frames</c>
+    /// of them; 1 by default. Decoding video files needs FFmpeg (<c>ffmpeg</c> and <c>ffprobe</c>) on the <c>PATH</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive and finite, or above 240.</exception>
+    public double VideoFramesPerSecond
+    {
+        get;
+        set => field = value is > 0 and <= 240 ? value : throw OutOfRange(value, nameof(VideoFramesPerSecond), "more than 0 and at most 240 frames per second");
+    } = 1;
+
+    /// <summary>
     /// Gets or sets the prompt name used when a call names none (see <see cref="EmbeddingGemmaPromptNames"/>); by default
     /// the folder's <c>default_prompt_name</c>, which for EmbeddingGemma is none, as with sentence-transformers' <c>encode</c>.
     /// </summary>

@@ -19,7 +19,10 @@ public sealed class EmbeddingGemmaMultimodalInput
     /// <summary>Gets the images, in the order of the text's <c>&lt;|image|&gt;</c> placeholders.</summary>
     public IReadOnlyList<DataContent> Images { get; init; } = [];
 
-    /// <summary>Gets the videos, each a sequence of frames, in the order of the text's <c>&lt;|video|&gt;</c> placeholders.</summary>
+    /// <summary>
+    /// Gets the videos, in the order of the text's <c>&lt;|video|&gt;</c> placeholders: each a sequence of frames
+    /// (images), or a single video file (a <c>video/*</c> <see cref="DataContent"/>, decoded with FFmpeg).
+    /// </summary>
     public IReadOnlyList<IReadOnlyList<DataContent>> Videos { get; init; } = [];
 
     /// <summary>Gets the audio clips, in the order of the text's <c>&lt;|audio|&gt;</c> placeholders.</summary>

@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -9,7 +10,8 @@ namespace SkEmbeddingGemma.Media;
 
 /// <summary>
 /// Decodes PNG, JPEG, WebP, BMP and GIF (first frame) into RGB with ImageSharp, as transformers.js does with sharp in
-/// Node: EXIF orientation applied, grayscale repeated over the three channels, alpha dropped (not composited).
+/// Node: EXIF orientation applied, grayscale repeated over the three channels, alpha dropped (not composited), and
+/// 16-bit samples cut to their high byte as libvips does (ImageSharp would round them).
 /// </summary>
 /// <remarks>
 /// The header is read first, so an image too large to decode is refused before any pixel memory is taken: at most
@@ -64,8 +66,15 @@ internal static class ImageDecoder
         try
         {
             using var stream = new MemoryStream(data.ToArray(), writable: false);
-            IImageDecoder? decoder = DecoderFor(Image.DetectFormat(s_configuration, stream));
+            IImageFormat? format = Image.DetectFormat(s_configuration, stream);
+            IImageDecoder? decoder = DecoderFor(format);
             stream.Position = 0;
+            // The IHDR chunk's bit depth (byte 24: signature 8, length 4, type 4, width 4, height 4).
+            if (format is PngFormat && data.Length > 24 && data.Span[24] == 16)
+            {
+                return HighBytes(Image.Load<Rgb48>(s_configuration, stream));
+            }
+
             using Image<Rgb24> image = decoder is null ? Image.Load<Rgb24>(s_configuration, stream) : Image.Load<Rgb24>(s_configuration, stream, decoder);
             image.Mutate(x => x.AutoOrient());
             var pixels = new byte[image.Width * image.Height * 3];
@@ -75,6 +84,30 @@ internal static class ImageDecoder
         catch (Exception ex) when (ex is ImageFormatException or UnknownImageFormatException or NotSupportedException or InvalidImageContentException)
         {
             throw new InvalidDataException($"{describe} is corrupt or truncated: {ex.Message}", ex);
+        }
+    }
+
+    // sharp hands transformers.js 8-bit samples: libvips turns 16-bit ones into 8 by a right shift (v >> 8), where
+    // ImageSharp's Rgb48 -> Rgb24 rounds (v * 255 / 65535); the two differ by one on about a quarter of the samples.
+    private static RgbImage HighBytes(Image<Rgb48> wide)
+    {
+        using (wide)
+        {
+            wide.Mutate(x => x.AutoOrient());
+            var pixels = new byte[wide.Width * wide.Height * 3];
+            wide.ProcessPixelRows(rows =>
+            {
+                for (int y = 0, offset = 0; y < rows.Height; y++)
+                {
+                    foreach (Rgb48 p in rows.GetRowSpan(y))
+                    {
+                        pixels[offset++] = (byte)(p.R >> 8);
+                        pixels[offset++] = (byte)(p.G >> 8);
+                        pixels[offset++] = (byte)(p.B >> 8);
+                    }
+                }
+            });
+            return new RgbImage(wide.Width, wide.Height, pixels);
         }
     }
 

@@ -16,7 +16,8 @@ internal static class MediaEncoders
         return new Dictionary<MediaKind, IMediaEncoder>
         {
             [MediaKind.Image] = new VisualEncoder(MediaKind.Image, vision, settings, options.ImageSoftTokens ?? settings.ImageSoftTokens, ownsSession: true),
-            [MediaKind.Video] = new VisualEncoder(MediaKind.Video, vision, settings, settings.VideoSoftTokens, ownsSession: false),
+            [MediaKind.Video] = new VisualEncoder(MediaKind.Video, vision, settings, settings.VideoSoftTokens, ownsSession: false,
+                new Video.VideoFileDecoder(options.VideoFramesPerSecond, settings.MaxFrames, settings.TruncateFrames)),
             [MediaKind.Audio] = new Audio.AudioMediaEncoder(onnxDirectory, sessionOptions),
         };
     }

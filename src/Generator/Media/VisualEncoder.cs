@@ -1,11 +1,13 @@
 using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.Media.Video;
 
 namespace SkEmbeddingGemma.Media;
 
 /// <summary>
 /// Images and videos through the one vision encoder: an image at the image budget, a video as its frames (sampled to
 /// <see cref="ProcessorSettings.MaxFrames"/> as transformers.js' <c>EmbeddingGemma2VideoProcessor</c> does) at the
-/// video budget.
+/// video budget. A video is either its frames (images) or one video file (a <c>video/*</c> part), decoded by
+/// <see cref="VideoFileDecoder"/> into the frames transformers.js would sample.
 /// </summary>
 internal sealed class VisualEncoder : IMediaEncoder
 {
@@ -14,8 +16,9 @@ internal sealed class VisualEncoder : IMediaEncoder
     private readonly ProcessorSettings _settings;
     private readonly int _softTokens;
     private readonly bool _ownsSession;
+    private readonly VideoFileDecoder? _videoFiles;
 
-    public VisualEncoder(MediaKind kind, VisionEncoderSession session, ProcessorSettings settings, int softTokens, bool ownsSession)
+    public VisualEncoder(MediaKind kind, VisionEncoderSession session, ProcessorSettings settings, int softTokens, bool ownsSession, VideoFileDecoder? videoFiles = null)
     {
         if (kind is not (MediaKind.Image or MediaKind.Video))
         {
@@ -27,6 +30,7 @@ internal sealed class VisualEncoder : IMediaEncoder
         _settings = settings;
         _softTokens = softTokens;
         _ownsSession = ownsSession;
+        _videoFiles = videoFiles;
         _preprocessor = new Gemma4ImagePreprocessor(settings.PatchSize, settings.PoolingKernelSize) { RescaleFactor = settings.RescaleFactor };
     }
 
@@ -44,19 +48,41 @@ internal sealed class VisualEncoder : IMediaEncoder
             throw new InvalidDataException($"{describe} has no frames.");
         }
 
-        IReadOnlyList<DataContent> frames = Kind == MediaKind.Video ? SampleFrames(parts) : parts;
-        var prepared = new PreparedImage[frames.Count];
+        var prepared = new List<PreparedImage>();
+        void Add(RgbImage image, string name)
+        {
+            PreparedImage frame = _preprocessor.Prepare(image, _softTokens, name);
+            if (prepared.Count > 0 && (frame.Width != prepared[0].Width || frame.Height != prepared[0].Height))
+            {
+                throw new InvalidDataException(
+                    $"{describe}: frame {prepared.Count} resizes to {frame.Width}×{frame.Height} but frame 0 to {prepared[0].Width}×{prepared[0].Height}; " +
+                    "the frames of a video must share one size.");
+            }
+
+            prepared.Add(frame);
+        }
+
+        if (Kind == MediaKind.Video && parts.Any(part => part.HasTopLevelMediaType("video")))
+        {
+            if (parts.Count != 1 || _videoFiles is null)
+            {
+                throw new InvalidDataException(
+                    $"{describe} mixes a video file with other parts; give a video as one video file (video/*) or as its frames (images).");
+            }
+
+            string name = MediaDescription.Name(describe, parts[0]);
+            _videoFiles.Decode(parts[0].Data, name, (i, image) => Add(image, $"{name} frame {i}"));
+            return new PreparedVisual(prepared);
+        }
+
+        IReadOnlyList<DataContent> frames = Kind == MediaKind.Video
+            ? [.. FrameSampler.Indices(parts.Count, _settings.MaxFrames, _settings.TruncateFrames).Select(i => parts[i])]
+            : parts;
         for (int i = 0; i < frames.Count; i++)
         {
             // The pipeline names an image with its file; a video's frames are named here.
             string name = Kind == MediaKind.Video ? MediaDescription.Name($"{describe} frame {i}", frames[i]) : describe;
-            prepared[i] = _preprocessor.Prepare(ImageDecoder.Decode(frames[i].Data, name), _softTokens, name);
-            if (prepared[i].Width != prepared[0].Width || prepared[i].Height != prepared[0].Height)
-            {
-                throw new InvalidDataException(
-                    $"{describe}: frame {i} resizes to {prepared[i].Width}×{prepared[i].Height} but frame 0 to {prepared[0].Width}×{prepared[0].Height}; " +
-                    "the frames of a video must share one size.");
-            }
+            Add(ImageDecoder.Decode(frames[i].Data, name), name);
         }
 
         return new PreparedVisual(prepared);
@@ -71,23 +97,5 @@ internal sealed class VisualEncoder : IMediaEncoder
         {
             _session.Dispose();
         }
-    }
-
-    // np.linspace(0, n - 1, max).astype(int), as transformers.js' sample_frames computes it.
-    private IReadOnlyList<DataContent> SampleFrames(IReadOnlyList<DataContent> frames)
-    {
-        int count = frames.Count, max = _settings.MaxFrames;
-        if (count <= max)
-        {
-            return frames;
-        }
-
-        if (_settings.TruncateFrames)
-        {
-            return [.. frames.Take(max)];
-        }
-
-        double step = max > 1 ? (count - 1) / (double)(max - 1) : 0;
-        return [.. Enumerable.Range(0, max).Select(i => frames[i > 0 && i == max - 1 ? count - 1 : (int)Math.Floor(i * step)])];
     }
 }
