@@ -4,6 +4,18 @@ using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 using SkEmbeddingGemma.VectorData.Faiss.Interop;
 
+if (args.Length > 0 && args[0] == "embed")
+{
+    await SkEmbeddingGemma.VectorData.Faiss.Bench.RealModelVectors.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "connector")
+{
+    await ConnectorTwoStage.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "quantized")
 {
     QuantizedSearch.Run(args[1..]);
