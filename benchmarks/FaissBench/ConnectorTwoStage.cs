@@ -8,13 +8,13 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <summary>
 /// Two-stage search through the connector's public API: one SQLite database of n records (768-d float vectors, dot
 /// product) opened as a <see cref="FaissVectorStore"/> collection once per configuration (flat float, then binary first
-/// pass with each multiplier, optionally SQ8 and a 128-d prefix), each query a <c>SearchAsync(vector, top: 10)</c> that
+/// pass with each multiplier, optionally the same with int8 rescoring vectors, SQ8 and a 128-d prefix), each query a <c>SearchAsync(vector, top: 10)</c> that
 /// returns records. "single" = one query at a time; "concurrent" = all queries through
 /// <see cref="Parallel.ForEachAsync{TSource}(IEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>
 /// at one per core (the connector has no multi-query search). "open s" = opening the collection until the first
 /// search returned (the index is rebuilt from SQLite when the first pass changes). Recall@10 against exact float
 /// search over the same vectors. The database is kept in dir and reused when it already holds n records.
-/// Usage: FaissBench connector [n=200000] [queries=200] [synthetic|real] [dir|-] [multipliers=10,100] [extra=sq8,prefix|none] [profile seconds=0]
+/// Usage: FaissBench connector [n=200000] [queries=200] [synthetic|real] [dir|-] [multipliers=10,100] [extra=int8,sq8,prefix|none] [profile seconds=0]
 /// </summary>
 internal static class ConnectorTwoStage
 {
@@ -67,6 +67,15 @@ internal static class ConnectorTwoStage
             await Measure(database, $"binary + float rescore ×{multiplier}", TwoStage(FaissFirstPass.Binary, multiplier), queries, nq, exact, 0).ConfigureAwait(false);
         }
 
+        if (extras.Contains("int8"))
+        {
+            // The first open quantizes the stored vectors into the int8 table (in "open s").
+            foreach (int multiplier in multipliers)
+            {
+                await Measure(database, $"binary + int8 rescore ×{multiplier}", TwoStage(FaissFirstPass.Binary, multiplier, FaissRescoringVectors.Int8), queries, nq, exact, 0).ConfigureAwait(false);
+            }
+        }
+
         if (extras.Contains("sq8"))
         {
             await Measure(database, "SQ8 + float rescore ×4", TwoStage(FaissFirstPass.Int8, 4), queries, nq, exact, 0).ConfigureAwait(false);
@@ -80,8 +89,8 @@ internal static class ConnectorTwoStage
         Console.WriteLine($"load at end {Load()}");
     }
 
-    private static FaissTwoStageSearchOptions TwoStage(FaissFirstPass firstPass, int multiplier)
-        => new() { FirstPass = firstPass, CandidateMultiplier = multiplier, PrefixDimensions = 128 };
+    private static FaissTwoStageSearchOptions TwoStage(FaissFirstPass firstPass, int multiplier, FaissRescoringVectors rescoring = FaissRescoringVectors.Float32)
+        => new() { FirstPass = firstPass, CandidateMultiplier = multiplier, PrefixDimensions = 128, RescoringVectors = rescoring };
 
     private static async Task Ingest(string database, float[] data, int n)
     {
