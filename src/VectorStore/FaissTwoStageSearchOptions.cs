@@ -2,13 +2,14 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
 /// Two-stage search: the in-memory FAISS index holds only a cheap form of the vectors (<see cref="FirstPass"/>), which
-/// finds <c>top × </c><see cref="CandidateMultiplier"/> candidates; those are rescored exactly with the float query
-/// against the vectors stored in SQLite (float32, or an int8 copy: <see cref="RescoringVectors"/>), read for the
-/// candidates only, so full vectors never sit in RAM.
+/// finds <c>top × </c><see cref="CandidateMultiplier"/> candidates; those are rescored with the float query against
+/// the vectors stored in SQLite (float32, or an int8 copy: <see cref="RescoringVectors"/>), read for the candidates
+/// only, so full vectors never sit in RAM.
 /// </summary>
 /// <remarks>
-/// Scores are always the exact ones of the vector property's distance function. When the candidates cover the whole
-/// collection (or the filtered subset), the ranking equals an exact float search. Filters apply to the first pass.
+/// With float32 rescoring vectors (the default) scores are the exact ones of the vector property's distance function,
+/// and when the candidates cover the whole collection (or the filtered subset) the ranking equals an exact float
+/// search; int8 rescoring vectors give those scores approximately. Filters apply to the first pass.
 /// </remarks>
 public sealed class FaissTwoStageSearchOptions
 {
