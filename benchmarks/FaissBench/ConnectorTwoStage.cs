@@ -173,13 +173,7 @@ internal static class ConnectorTwoStage
             async (q, _) => await Search(collection, queries, q, found).ConfigureAwait(false)).ConfigureAwait(false);
         double concurrentQps = nq / sw.Elapsed.TotalSeconds;
 
-        int hits = 0;
-        for (int q = 0; q < nq; q++)
-        {
-            hits += exact.AsSpan(q * K, K).ToArray().Intersect(found.AsSpan(q * K, K).ToArray()).Count();
-        }
-
-        Console.WriteLine($"| {name} | {open:F1} | {singleQps:F1} | {latencies[latencies.Count / 2]:F1} | {concurrentQps:F1} | {hits / (double)(nq * K):F3} |");
+        Console.WriteLine($"| {name} | {open:F1} | {singleQps:F1} | {latencies[latencies.Count / 2]:F1} | {concurrentQps:F1} | {QuantizedSearch.Recall(exact, found, nq):F3} |");
         Console.Error.WriteLine($"  ({name}: {latencies.Count} single queries timed; load {Load()})");
     }
 
@@ -201,7 +195,7 @@ internal static class ConnectorTwoStage
         return exact;
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    private static string Load() => QuantizedSearch.Load();
 }
 
 /// <summary>A record of the connector benchmark.</summary>

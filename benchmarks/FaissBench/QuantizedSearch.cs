@@ -142,14 +142,20 @@ internal static class QuantizedSearch
         }
 
         double batchedQps = nq / sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"| {name} | {bytesPerVector:F1} | {buildSeconds:F1} | {singleQps:F1} | {batchedQps:F1} | {Recall(exact, found, nq):F3} |");
+        Console.Error.WriteLine($"  ({name}: {done} single queries timed; load {Load()})");
+    }
+
+    /// <summary>Recall@10: the share of each query's exact top 10 found, over all queries.</summary>
+    internal static double Recall(long[] exact, long[] found, int nq)
+    {
         int hits = 0;
         for (int q = 0; q < nq; q++)
         {
             hits += exact.AsSpan(q * K, K).ToArray().Intersect(found.AsSpan(q * K, K).ToArray()).Count();
         }
 
-        Console.WriteLine($"| {name} | {bytesPerVector:F1} | {buildSeconds:F1} | {singleQps:F1} | {batchedQps:F1} | {hits / (double)(nq * K):F3} |");
-        Console.Error.WriteLine($"  ({name}: {done} single queries timed; load {Load()})");
+        return hits / (double)(nq * K);
     }
 
     private static void SearchOne(IFaissVectorIndex index, Microsoft.Win32.SafeHandles.SafeFileHandle? rescore, ReadOnlySpan<float> query, int candidates, Span<long> top)
@@ -220,5 +226,5 @@ internal static class QuantizedSearch
         return index;
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -163,5 +163,5 @@ internal static class RealModelVectors
         return (int)(z % (ulong)count);
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    private static string Load() => QuantizedSearch.Load();
 }

@@ -68,22 +68,8 @@ public sealed class Int8RescoringTests : IDisposable
         return rows;
     }
 
-    public static TheoryData<FaissFirstPass, string?> Modes()
-    {
-        var data = new TheoryData<FaissFirstPass, string?>();
-        foreach (FaissFirstPass pass in Enum.GetValues<FaissFirstPass>())
-        {
-            foreach (string? distance in new[] { DistanceFunction.DotProductSimilarity, DistanceFunction.CosineSimilarity, DistanceFunction.EuclideanSquaredDistance })
-            {
-                data.Add(pass, distance);
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Modes))]
+    [MemberData(nameof(TwoStageSearchTests.Modes), MemberType = typeof(TwoStageSearchTests))]
     public async Task Int8_copies_are_stored_and_rescore_to_the_dequantized_scores(FaissFirstPass pass, string? distance)
     {
         List<float[]> vectors = Vectors(5);
@@ -127,7 +113,7 @@ public sealed class Int8RescoringTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Modes))]
+    [MemberData(nameof(TwoStageSearchTests.Modes), MemberType = typeof(TwoStageSearchTests))]
     public async Task Filters_apply_with_int8_rescoring(FaissFirstPass pass, string? distance)
     {
         List<float[]> vectors = Vectors(6);
