@@ -10,6 +10,18 @@ if (args.Length > 0 && args[0] == "ondisk")
     return;
 }
 
+if (args.Length > 0 && args[0] == "embed")
+{
+    await SkEmbeddingGemma.VectorData.Faiss.Bench.RealModelVectors.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "connector")
+{
+    await ConnectorTwoStage.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "quantized")
 {
     QuantizedSearch.Run(args[1..]);

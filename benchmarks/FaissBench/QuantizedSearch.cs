@@ -10,7 +10,9 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// HNSW float, on embedding-like vectors (<see cref="EmbeddingLikeVectors"/>). Rescoring reads the candidates' float
 /// vectors from a float32 file on disk (positional reads, as the connector reads them from SQLite) and ranks them with
 /// the connector's own <c>FaissRescoring</c>. Memory per vector is the index's serialized size over n.
-/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10] [all|rescore]
+/// With data "real", the vectors are the cached outputs of the full-size random-weight model
+/// (<see cref="Bench.RealModelVectors"/>, made by <c>FaissBench embed</c>) instead of synthetic ones.
+/// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10] [all|rescore] [synthetic|real]
 /// </summary>
 internal static class QuantizedSearch
 {
@@ -26,14 +28,25 @@ internal static class QuantizedSearch
         string dir = keepDir ? args[3] : Path.Combine(Path.GetTempPath(), "quantbench-" + Environment.ProcessId);
         int[] multipliers = args.Length > 4 ? [.. args[4].Split(',').Select(int.Parse)] : [4, 10];
         bool all = args.Length <= 5 || args[5] != "rescore";
+        bool real = args.Length > 6 && args[6] == "real";
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"n={n} d={D} queries={nq} k={K} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} "
+        Console.WriteLine($"data={(real ? "real model outputs" : "synthetic")} n={n} d={D} queries={nq} k={K} cores={Environment.ProcessorCount} OpenMP threads={FaissIndex.ThreadCount} "
             + $"FAISS {FaissIndex.NativeVersion} ({FaissLibraryResolver.LoadedFrom}) load {Load()}");
 
         var sw = Stopwatch.StartNew();
-        var generator = new EmbeddingLikeVectors(new Random(2024));
-        float[] data = generator.Next(n);
-        float[] queries = generator.Next(nq);
+        float[] data, queries;
+        if (real)
+        {
+            (data, queries) = Bench.RealModelVectors.Load(n);
+            nq = Math.Min(nq, queries.Length / D);
+            queries = queries[..(nq * D)];
+        }
+        else
+        {
+            var generator = new EmbeddingLikeVectors(new Random(2024));
+            data = generator.Next(n);
+            queries = generator.Next(nq);
+        }
         long[] ids = [.. Enumerable.Range(0, n).Select(i => (long)i)];
         string vectorFile = Path.Combine(dir, "vectors.f32");
         using (var output = File.Create(vectorFile))
@@ -129,14 +142,20 @@ internal static class QuantizedSearch
         }
 
         double batchedQps = nq / sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"| {name} | {bytesPerVector:F1} | {buildSeconds:F1} | {singleQps:F1} | {batchedQps:F1} | {Recall(exact, found, nq):F3} |");
+        Console.Error.WriteLine($"  ({name}: {done} single queries timed; load {Load()})");
+    }
+
+    /// <summary>Recall@10: the share of each query's exact top 10 found, over all queries.</summary>
+    internal static double Recall(long[] exact, long[] found, int nq)
+    {
         int hits = 0;
         for (int q = 0; q < nq; q++)
         {
             hits += exact.AsSpan(q * K, K).ToArray().Intersect(found.AsSpan(q * K, K).ToArray()).Count();
         }
 
-        Console.WriteLine($"| {name} | {bytesPerVector:F1} | {buildSeconds:F1} | {singleQps:F1} | {batchedQps:F1} | {hits / (double)(nq * K):F3} |");
-        Console.Error.WriteLine($"  ({name}: {done} single queries timed; load {Load()})");
+        return hits / (double)(nq * K);
     }
 
     private static void SearchOne(IFaissVectorIndex index, Microsoft.Win32.SafeHandles.SafeFileHandle? rescore, ReadOnlySpan<float> query, int candidates, Span<long> top)
@@ -207,5 +226,5 @@ internal static class QuantizedSearch
         return index;
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -142,6 +142,8 @@ internal static class FaissCatalog
         {
             Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("c_" + name)}");
             Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote("v_" + name)}");
+            // The int8 rescoring copies are keyed by FAISS id, which restarts with the dropped table's sequence.
+            Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote(FaissRecordTable.Int8TableName(name))}");
             Execute(connection, transaction, $"DROP TABLE IF EXISTS {FaissColumnMapping.Quote(FaissFullTextIndex.TableName(name))}");
         }
 

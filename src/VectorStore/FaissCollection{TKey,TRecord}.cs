@@ -129,6 +129,11 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
         {
             using SqliteConnection connection = _table.Open();
             _table.Create(connection, _options.CreationHook);
+            if (RescoresFromInt8)
+            {
+                _table.EnsureInt8(connection);
+            }
+
             return true;
         });
         return Task.CompletedTask;
@@ -309,6 +314,10 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
             {
                 List<long> removed = _table.DeleteKeys(connection, transaction, latest.Keys);
                 long[] added = _table.Insert(connection, transaction, batch, batchVectors);
+                if (RescoresFromInt8)
+                {
+                    _table.InsertInt8(connection, transaction, added, batchVectors);
+                }
                 return (removed, added, batchVectors);
             });
             return true;
@@ -359,9 +368,25 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
                 : index.Read(connection, row, (faiss, tombstones) => SearchIndex(faiss, tombstones, query, candidates, selector));
 
             // Two-stage search: the first pass found candidates; their exact scores come from the slot's stored float vectors.
-            return index.Plan.Rescores && found.Count > 0
-                ? FaissRescoring.Rescore(_table.VectorsByIds(connection, index.Slot, found.ConvertAll(h => h.Id)), query, k, distance)
-                : found;
+            if (!index.Plan.Rescores || found.Count == 0)
+            {
+                return found;
+            }
+
+            var rescorer = new FaissRescorer(query, distance, found.Count);
+            List<long> ids = found.ConvertAll(h => h.Id);
+            if (_options.TwoStageSearch!.RescoringVectors == FaissRescoringVectors.Int8)
+            {
+                // Candidates without an int8 copy (stored by an instance without the option) are scored from float32.
+                ids = _table.RescoreInt8ByIds(connection, index.Slot, ids, rescorer);
+            }
+
+            if (ids.Count > 0)
+            {
+                _table.RescoreByIds(connection, index.Slot, ids, rescorer);
+            }
+
+            return rescorer.Top(k);
         });
 
         var page = hits.Select(h => (h.Id, Score: distance.ToScore(h.Score)))
@@ -454,6 +479,8 @@ public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollecti
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..12];
         return Path.Combine(databasePath + ".faiss", $"{safe}-{hash}.index");
     }
+
+    private bool RescoresFromInt8 => _options.TwoStageSearch?.RescoringVectors == FaissRescoringVectors.Int8;
 
     private List<(long Id, float Score)> SearchIndex(IFaissVectorIndex? index, IReadOnlyCollection<long> tombstones, float[] query, int k, long[]? selector)
     {

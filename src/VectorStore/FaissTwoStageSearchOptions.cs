@@ -2,12 +2,14 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 
 /// <summary>
 /// Two-stage search: the in-memory FAISS index holds only a cheap form of the vectors (<see cref="FirstPass"/>), which
-/// finds <c>top × </c><see cref="CandidateMultiplier"/> candidates; those are rescored exactly with the float query
-/// against the float vectors stored in SQLite, read for the candidates only, so full vectors never sit in RAM.
+/// finds <c>top × </c><see cref="CandidateMultiplier"/> candidates; those are rescored with the float query against
+/// the vectors stored in SQLite (float32, or an int8 copy: <see cref="RescoringVectors"/>), read for the candidates
+/// only, so full vectors never sit in RAM.
 /// </summary>
 /// <remarks>
-/// Scores are always the exact ones of the vector property's distance function. When the candidates cover the whole
-/// collection (or the filtered subset), the ranking equals an exact float search. Filters apply to the first pass.
+/// With float32 rescoring vectors (the default) scores are the exact ones of the vector property's distance function,
+/// and when the candidates cover the whole collection (or the filtered subset) the ranking equals an exact float
+/// search; int8 rescoring vectors give those scores approximately. Filters apply to the first pass.
 /// </remarks>
 public sealed class FaissTwoStageSearchOptions
 {
@@ -25,6 +27,7 @@ public sealed class FaissTwoStageSearchOptions
         FirstPass = source.FirstPass;
         CandidateMultiplier = source.CandidateMultiplier;
         PrefixDimensions = source.PrefixDimensions;
+        RescoringVectors = source.RescoringVectors;
     }
 
     /// <summary>Gets or sets the form of the vectors the in-memory index holds.</summary>
@@ -50,4 +53,12 @@ public sealed class FaissTwoStageSearchOptions
         get;
         set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "The prefix has at least one dimension.") : value;
     } = 128;
+
+    /// <summary>Gets or sets the stored vectors the candidates are rescored with: float32 (exact, the default) or an int8 copy (approximate, a quarter of the reads).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="FaissRescoringVectors"/>.</exception>
+    public FaissRescoringVectors RescoringVectors
+    {
+        get;
+        set => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown rescoring vectors.");
+    } = FaissRescoringVectors.Float32;
 }
