@@ -1,9 +1,12 @@
 // End-to-end benchmark on a full-size random-weight EmbeddingGemma (speed does not depend on weight values).
 // Usage: dotnet run --project benchmarks/Benchmarks -c Release -- [--docs 200] [--queries 40] [--no-node] [--model DIR] [--threads N]
-//        [--batch-size N] [--batch-tokens N] [--stream N] [--session] [--v2] [--long N]
+//        [--batch-size N] [--batch-tokens N] [--stream N] [--session] [--v2] [--long N] [--media [--images N] [--clips N] [--clip-seconds S]]
 // --v2: the full-size EmbeddingGemma 2 text folder instead of EmbeddingGemma 300m (transformers.js runs its text graph).
 // --long N: only one document of N tokens (at most the model's limit): time, tokens/s and peak RSS, then transformers.js
 //           on the same text with our thread count (unless --no-node).
+// --media: only EmbeddingGemma 2 images and audio on the full-size v2 folder with its encoders: images/s and audio s/s,
+//          ours vs transformers.js on the same files (--images N photos at the default 280 soft tokens, --clips N WAV clips
+//          of --clip-seconds S + 0.1 s each), and the largest embedding difference.
 // --ids: only the token ids of the --docs corpus, ours against the peer's tokenizer (no model run); exit 1 when any differ.
 // --stream N: only the streaming peak-memory run over N lazily generated documents.
 // --session: only raw sessions on one 8x128 batch: threads, time per operator, optimized-copy load time.
@@ -20,7 +23,9 @@ using SkEmbeddingGemma.Onnx;
 using SkEmbeddingGemma.TestSupport;
 
 int docs = 200, queries = 40, stream = 0;
-bool node = true, sessionOnly = false, v2 = false;
+bool node = true, sessionOnly = false, v2 = false, media = false;
+int mediaImages = 32, mediaClips = 10;
+double clipSeconds = 10;
 int longTokens = 0;
 bool? arena = null, memPattern = null;
 bool sameAsRequested = false, idsOnly = false;
@@ -41,6 +46,10 @@ for (int i = 0; i < args.Length; i++)
         case "--stream": stream = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--session": sessionOnly = true; break;
         case "--v2": v2 = true; break;
+        case "--media": media = v2 = true; break;
+        case "--images": mediaImages = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--clips": mediaClips = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--clip-seconds": clipSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--ids": idsOnly = true; break;
         case "--long": longTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--arena": arena = args[++i] is "on" or "same"; sameAsRequested = args[i] == "same"; break;
@@ -78,6 +87,12 @@ if (arena is not null || memPattern is not null)
         return so;
     };
 }
+if (media)
+{
+    await MediaBenchmark.RunAsync(model, options, mediaImages, mediaClips, clipSeconds, node);
+    return 0;
+}
+
 if (longTokens > 0)
 {
     await LongInputBenchmark.RunAsync(model, options, longTokens, node);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace SkEmbeddingGemma.Cli;
 
@@ -109,15 +110,18 @@ internal sealed record IndexRecord(string Id, string Text, string? Title, IReadO
 
     /// <summary>Builds the record the store upserts, with every field of <paramref name="schema"/> (absent ones null).</summary>
     /// <param name="schema">The collection's schema.</param>
-    /// <param name="vectorInput">What the store embeds: null for the text; a media line's key (<see cref="MediaVectorGenerator"/>).</param>
-    public Dictionary<string, object?> ToStoreRecord(StoreSchema schema, string? vectorInput = null)
+    /// <param name="mediaVector">
+    /// A media line's vector, already embedded by the collection's model (<see cref="IndexInput.CheckEmbeddableAsync"/>),
+    /// which the store keeps as given; null for a text line, which the store embeds.
+    /// </param>
+    public Dictionary<string, object?> ToStoreRecord(StoreSchema schema, Embedding<float>? mediaVector = null)
     {
         var record = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             [IdField] = Id,
             [TextField] = Text,
             [TitleField] = Title,
-            [VectorField] = vectorInput ?? Text,
+            [VectorField] = mediaVector is null ? Text : mediaVector.Vector,
         };
         foreach (StoreField field in schema.Fields)
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using SkEmbeddingGemma.VectorData.Faiss;
 
@@ -96,10 +95,9 @@ internal static class StoreCommands
             StoreSchema schema = existing
                 ?? new(dimensions ?? generator.EmbeddingDimensions, indexKind, variant, [.. input.Fields.Select(f => new StoreField(f.Key, f.Value.Kind))]);
             claim = schema;
-            using var media = new MediaVectorGenerator(generator);
-            var collection = store.GetDynamicCollection(name, schema.ToDefinition(media));
+            var collection = store.GetDynamicCollection(name, schema.ToDefinition(generator));
             await collection.EnsureCollectionExistsAsync(cancellationToken);
-            long written = await UpsertAsync(collection, input, schema, media, cancellationToken);
+            long written = await UpsertAsync(collection, input, schema, cancellationToken);
             await Console.Error.WriteLineAsync($"embeddinggemma: indexed {written} records into collection '{name}' of '{storePath}'.");
             return 0;
         }));
@@ -176,27 +174,24 @@ internal static class StoreCommands
     }
 
     private static async Task<long> UpsertAsync(
-        VectorStoreCollection<object, Dictionary<string, object?>> collection, IndexInput input, StoreSchema schema, MediaVectorGenerator media,
-        CancellationToken cancellationToken)
+        VectorStoreCollection<object, Dictionary<string, object?>> collection, IndexInput input, StoreSchema schema, CancellationToken cancellationToken)
     {
         using var progress = ProgressReporter.Create(input.Path);
 
-        // Text and media records in separate batches: a generator call embeds texts or returns media vectors, never both.
-        var texts = new List<Dictionary<string, object?>>(UpsertBatch);
-        var medias = new List<Dictionary<string, object?>>(UpsertBatch);
+        // Media records carry the vectors the check computed, text records their text: the store embeds only the texts,
+        // so lines of both kinds share batches, in input order.
+        var batch = new List<Dictionary<string, object?>>(UpsertBatch);
         long written = 0;
         await foreach ((long line, IndexRecord record) in input.ReadAsync(cancellationToken))
         {
-            Embedding<float>? vector = input.MediaVectorOf(line);
-            List<Dictionary<string, object?>> batch = vector is null ? texts : medias;
-            batch.Add(record.ToStoreRecord(schema, vector is null ? null : media.Register(line, vector)));
+            batch.Add(record.ToStoreRecord(schema, input.MediaVectorOf(line)));
             if (batch.Count == UpsertBatch)
             {
                 written += await FlushAsync(batch);
             }
         }
 
-        return written + await FlushAsync(texts) + await FlushAsync(medias);
+        return written + await FlushAsync(batch);
 
         async Task<int> FlushAsync(List<Dictionary<string, object?>> batch)
         {

@@ -28,7 +28,8 @@ internal sealed record StoreSchema(
 
     /// <summary>
     /// Builds the collection definition. With a generator the vector property is the text, embedded by the store with
-    /// the document and query prompts; without one (<c>delete</c>) it is a plain vector that is never written.
+    /// the document and query prompts, or a media record's vector, embedded by the same model before and kept as given
+    /// (so text queries find images and audio); without one (<c>delete</c>) it is a plain vector that is never written.
     /// </summary>
     public VectorStoreCollectionDefinition ToDefinition(IEmbeddingGenerator<string, Embedding<float>>? generator)
     {

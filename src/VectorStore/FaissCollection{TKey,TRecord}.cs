@@ -31,6 +31,11 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <para>String-typed vector properties are embedded with the configured generator, one call per upsert batch, passing
 /// EmbeddingGemma's <c>prompt_name</c> = <c>document</c> and one <c>title</c> per record in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>;
 /// searching with a string passes <c>query</c>. Generators other than EmbeddingGemma ignore these keys.</para>
+/// <para>A dynamic record may give such a property's vector already computed instead of its input (a
+/// <see cref="ReadOnlyMemory{T}"/> of float, a float array or an <see cref="Embedding{T}"/> of float), e.g. an image that
+/// the same model embedded through its <see cref="DataContent"/> interface: it is stored as given (its dimensions checked),
+/// beside records embedded in the same batch, and searched with text queries like them. The caller vouches that it comes
+/// from the property's generator, whose identity is checked and recorded for it as for the vectors it embeds.</para>
 /// </remarks>
 #pragma warning disable CA1711 // Identifiers should not have incorrect suffix: "Collection" is the MEVD naming convention.
 public sealed partial class FaissCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>

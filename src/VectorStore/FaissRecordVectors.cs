@@ -6,7 +6,8 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// <summary>
 /// Gets the vectors a collection stores and searches with: read from native vector properties, or embedded with each
 /// vector property's own generator (one call per property per upsert batch, EmbeddingGemma's document prompt and one
-/// title per record; the query prompt for a search). Failures use the abstraction's messages
+/// title per record; the query prompt for a search), except where a dynamic record gives an embedded property's vector
+/// already computed. Failures use the abstraction's messages
 /// (<see cref="VectorDataStrings"/>), so applications that match on them behave as with other connectors.
 /// </summary>
 internal sealed class FaissRecordVectors
@@ -97,32 +98,51 @@ internal sealed class FaissRecordVectors
         {
             for (int i = 0; i < records.Count; i++)
             {
-                vectors[i] = property.GetValueAsObject(records[i]) switch
-                {
-                    ReadOnlyMemory<float> m => m.ToArray(),
-                    float[] a => a,
-                    Embedding<float> e => e.Vector.ToArray(),
-                    var bits when FaissBinaryVectors.ToSigns(bits) is float[] signs => signs,
-                    _ => throw new ArgumentException($"Record {i} has no vector in '{property.ModelName}'.", nameof(records)),
-                };
+                vectors[i] = ReadVector(property.GetValueAsObject(records[i]))
+                    ?? throw new ArgumentException($"Record {i} has no vector in '{property.ModelName}'.", nameof(records));
                 CheckDimensions(slot, vectors[i], $"vector of record {i}");
             }
 
             return vectors;
         }
 
-        var inputs = records.Select(r => property.GetValueAsObject(r)
-            ?? throw new ArgumentException($"A record has no value in '{property.ModelName}' to embed.", nameof(records))).ToList();
+        // A dynamic record may carry the vector of an embedded property already computed (an image or a mixed input
+        // embedded by the same model through another input type): it is stored as given, so records embedded from
+        // different inputs share one property and one index, and only the other records go to the generator.
+        var pending = new List<int>(records.Count);
+        var inputs = new List<object>(records.Count);
+        for (int i = 0; i < records.Count; i++)
+        {
+            object input = GivenOrInput(property, records[i])
+                ?? throw new ArgumentException($"A record has no value in '{property.ModelName}' to embed.", nameof(records));
+            if (ReadVector(input) is float[] given)
+            {
+                CheckDimensions(slot, given, $"vector given in record {i}");
+                vectors[i] = given;
+            }
+            else
+            {
+                pending.Add(i);
+                inputs.Add(input);
+            }
+        }
+
+        // Given vectors count as the generator's: its identity is checked (or recorded) for them as for embedded ones.
         if (property.EmbeddingGenerator is { } configured)
         {
             _checkGenerator(slot, configured);
+        }
+
+        if (pending.Count == 0)
+        {
+            return vectors;
         }
 
         IReadOnlyList<Embedding> embeddings;
         if (property.EmbeddingGenerator is IEmbeddingGenerator<string, Embedding<float>> generator && inputs.All(v => v is string))
         {
             // One generator call per batch, with EmbeddingGemma's document prompt and one title per record.
-            var titles = records.Select(r => _titleProperty?.GetValueAsObject(r) as string is { Length: > 0 } t ? t : FaissConstants.NoTitle).ToList();
+            var titles = pending.Select(i => _titleProperty?.GetValueAsObject(records[i]) as string is { Length: > 0 } t ? t : FaissConstants.NoTitle).ToList();
             var generationOptions = new EmbeddingGenerationOptions
             {
                 AdditionalProperties = new()
@@ -138,20 +158,34 @@ internal sealed class FaissRecordVectors
             embeddings = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
         }
 
-        if (embeddings.Count != records.Count)
+        if (embeddings.Count != pending.Count)
         {
             throw new InvalidOperationException(
-                $"The embedding generator of '{property.ModelName}' returned {embeddings.Count} embeddings for {records.Count} inputs.");
+                $"The embedding generator of '{property.ModelName}' returned {embeddings.Count} embeddings for {pending.Count} inputs.");
         }
 
-        for (int i = 0; i < records.Count; i++)
+        for (int j = 0; j < pending.Count; j++)
         {
-            vectors[i] = embeddings[i] is Embedding<float> e ? e.Vector.ToArray() : FaissBinaryVectors.ToSigns(embeddings[i]) ?? throw WrongEmbeddingType(embeddings[i]);
+            int i = pending[j];
+            vectors[i] = embeddings[j] is Embedding<float> e ? e.Vector.ToArray() : FaissBinaryVectors.ToSigns(embeddings[j]) ?? throw WrongEmbeddingType(embeddings[j]);
             CheckDimensions(slot, vectors[i], $"embedding of record {i}");
         }
 
         return vectors;
     }
+
+    // The abstraction's dynamic accessor refuses a value not of the property's declared (input) type: read the entry itself.
+    private static object? GivenOrInput(VectorPropertyModel property, object record)
+        => record is Dictionary<string, object?> dynamic ? dynamic.GetValueOrDefault(property.ModelName) : property.GetValueAsObject(record);
+
+    /// <summary>Reads a value that is a vector (float, or bits for a Hamming property); <see langword="null"/> for anything else.</summary>
+    private static float[]? ReadVector(object? value) => value switch
+    {
+        ReadOnlyMemory<float> m => m.ToArray(),
+        float[] a => a,
+        Embedding<float> e => e.Vector.ToArray(),
+        _ => FaissBinaryVectors.ToSigns(value),
+    };
 
     private static InvalidOperationException WrongEmbeddingType(Embedding embedding)
         => new($"The embedding generator returned {embedding.GetType().Name}; the FAISS connector needs Embedding<float> (or BinaryEmbedding for a {Microsoft.Extensions.VectorData.DistanceFunction.HammingDistance} property).");

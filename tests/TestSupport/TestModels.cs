@@ -42,8 +42,11 @@ public static class TestModels
         EnsureEmbeddingGemma2("embeddinggemma2-tiny", EmbeddingGemma2Config.Tiny, EmbeddingGemma2TestTokenizer.Directory, CacheDirectory());
 
     /// <summary>
-    /// Returns the cached full-size EmbeddingGemma 2 text folder (<see cref="EmbeddingGemma2Config.Full"/>, about 1 GB)
-    /// with the test tokenizer, building it on first use. For benchmarks: speed does not depend on weight values.
+    /// Returns the cached full-size EmbeddingGemma 2 folder (<see cref="EmbeddingGemma2Config.Full"/>: the text graph,
+    /// the vision encoder at the released tower's sizes and the audio encoder stand-in, whose internals are simpler than
+    /// the real towers: see tools/ModelFactory/README.md) with the test tokenizer, building it on first use (a folder
+    /// name of an older generator version, text graph only, is not reused). For benchmarks: speed does not depend on
+    /// weight values.
     /// </summary>
     /// <returns>The model folder.</returns>
     public static string EnsureFullEmbeddingGemma2Model() =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using SkEmbeddingGemma.ModelFactory;
 using SkEmbeddingGemma.TestSupport;
 
 namespace SkEmbeddingGemma.Tests.Media;
@@ -92,6 +93,108 @@ public sealed class MediaStoreCliTests(TinyEmbeddingGemma2Fixture fixture) : ICl
         (code, string stdout, stderr) = await CliProcess.RunAsync("search", "--model", fixture.ModelDirectory, "--store", store, "--query", "anything", "--top", "10");
         Assert.True(code == 0, stderr);
         Assert.Equal(["kept"], Hits(stdout).Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task A_text_store_takes_media_lines_in_a_later_run_and_a_text_query_ranks_all_records_as_the_library_does()
+    {
+        using var folder = new TempFolder();
+        TestImages.Rgb(folder.Path, "harbour.png", 300, 200, seed: 3);
+        TestImages.Alpha(folder.Path, "logo.png", 96, 128);
+        string clip = TestClips.Write(folder.Path, [TestClips.All[1]])[0];
+        string store = Path.Combine(folder.Path, "store.db"), texts = Path.Combine(folder.Path, "texts.jsonl"), media = Path.Combine(folder.Path, "media.jsonl");
+
+        // First run: text lines only, a store as every earlier version of the CLI wrote it (the collection's definition is unchanged).
+        await File.WriteAllLinesAsync(texts,
+        [
+            JsonSerializer.Serialize(new { id = "boats", text = "fishing boats moored in a small harbour", title = "Harbour" }),
+            JsonSerializer.Serialize(new { id = "cake", text = "a recipe for lemon cake" }),
+        ]);
+        (int code, _, string stderr) = await CliProcess.RunAsync("index", "--model", fixture.ModelDirectory, "--store", store, "--input", texts);
+        Assert.True(code == 0, stderr);
+
+        // Second run, another process: image, audio, mixed and text lines in one batch, into the same collection.
+        await File.WriteAllLinesAsync(media,
+        [
+            JsonSerializer.Serialize(new { id = "harbour", image = "harbour.png", title = "Photo" }),
+            JsonSerializer.Serialize(new { id = "memo", audio = Path.GetFileName(clip) }),
+            JsonSerializer.Serialize(new { id = "poster", text = "the club logo <|image|>", images = new[] { "logo.png" } }),
+            JsonSerializer.Serialize(new { id = "ferry", text = "the ferry timetable" }),
+        ]);
+        (code, _, stderr) = await CliProcess.RunAsync("index", "--model", fixture.ModelDirectory, "--store", store, "--input", media);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("indexed 4 records", stderr, StringComparison.Ordinal);
+
+        DataContent harbour = new(File.ReadAllBytes(Path.Combine(folder.Path, "harbour.png")), "image/png");
+        DataContent logo = new(File.ReadAllBytes(Path.Combine(folder.Path, "logo.png")), "image/png");
+        DataContent memo = new(File.ReadAllBytes(clip), "audio/wav");
+        const string Query = "boats in the harbour";
+        List<(string Id, double Score)> expected = await ExpectedAsync(Query,
+        [
+            ("boats", new() { Text = "fishing boats moored in a small harbour" }, "Harbour"),
+            ("cake", new() { Text = "a recipe for lemon cake" }, null),
+            ("harbour", new() { Images = [harbour] }, "Photo"),
+            ("memo", new() { Audio = [memo] }, null),
+            ("poster", new() { Text = "the club logo <|image|>", Images = [logo] }, null),
+            ("ferry", new() { Text = "the ferry timetable" }, null),
+        ]);
+
+        (code, string stdout, stderr) = await CliProcess.RunAsync("search", "--model", fixture.ModelDirectory, "--store", store, "--query", Query, "--top", "10");
+
+        Assert.True(code == 0, stderr);
+        List<(string Id, double Score)> hits = Hits(stdout);
+        Assert.Equal(expected.Select(h => h.Id), hits.Select(h => h.Id));
+        Assert.All(expected.Zip(hits), p => Assert.True(Math.Abs(p.First.Score - p.Second.Score) <= 1e-4, $"{p.First.Id}: {p.First.Score} vs {p.Second.Score}"));
+    }
+
+    [Fact]
+    public async Task A_store_of_media_lines_only_records_its_model_and_refuses_another_v2_model_leaving_the_store_as_it_was()
+    {
+        using var folder = new TempFolder();
+        TestImages.Rgb(folder.Path, "a.png", 120, 90);
+        string input = Path.Combine(folder.Path, "media.jsonl"), store = Path.Combine(folder.Path, "store.db");
+        await File.WriteAllLinesAsync(input, [JsonSerializer.Serialize(new { id = "a", image = "a.png" })]);
+        (int code, _, string stderr) = await CliProcess.RunAsync("index", "--model", fixture.ModelDirectory, "--store", store, "--input", input);
+        Assert.True(code == 0, stderr);
+
+        // Same shapes, tokenizer and folder name, other weights: its image vectors only look comparable.
+        using var other = new TempFolder();
+        string otherModel = Path.Combine(other.Path, Path.GetFileName(Path.TrimEndingDirectorySeparator(fixture.ModelDirectory)));
+        EmbeddingGemma2ModelWriter.Write(otherModel, EmbeddingGemma2Config.Tiny, TestModels.Seed + 7, EmbeddingGemma2TestTokenizer.Directory);
+        string before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(store)));
+        string indexedWith = (fixture.Generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)!.DefaultModelId!;
+
+        (code, string stdout, stderr) = await CliProcess.RunAsync("search", "--model", otherModel, "--store", store, "--query", "a photo");
+        (int indexCode, _, string indexStderr) = await CliProcess.RunAsync("index", "--model", otherModel, "--store", store, "--input", input);
+
+        Assert.Equal("", stdout);
+        CliProcess.AssertOneLineError(code, stderr, indexedWith);
+        CliProcess.AssertOneLineError(indexCode, indexStderr, indexedWith);
+        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(store))));
+        (code, stdout, stderr) = await CliProcess.RunAsync("search", "--model", fixture.ModelDirectory, "--store", store, "--query", "a photo");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["a"], Hits(stdout).Select(h => h.Id));
+    }
+
+    // The library's ranking: records with the document prompt (and their title), the query with the query prompt.
+    private async Task<List<(string Id, double Score)>> ExpectedAsync(string query, (string Id, EmbeddingGemmaMultimodalInput Input, string? Title)[] records)
+    {
+        var embedded = new List<float[]>();
+        foreach ((_, EmbeddingGemmaMultimodalInput input, string? title) in records)
+        {
+            EmbeddingGenerationOptions document = EmbeddingGemmaGenerationOptions.ForDocuments([title]);
+            bool media = input.Images.Count + input.Videos.Count + input.Audio.Count > 0;
+            GeneratedEmbeddings<Embedding<float>> vector = media
+                ? await fixture.Generator.GenerateMultimodalAsync([input], document)
+                : await fixture.Generator.GenerateAsync([input.Text!], document);
+            embedded.Add(vector[0].Vector.ToArray());
+        }
+
+        var options = new EmbeddingGenerationOptions { AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = EmbeddingGemmaPromptNames.Query } };
+        float[] q = (await fixture.Generator.GenerateAsync([query], options))[0].Vector.ToArray();
+        var expected = records.Select((r, i) => (r.Id, Score: (double)q.Zip(embedded[i]).Sum(p => p.First * p.Second))).OrderByDescending(h => h.Score).ToList();
+        Assert.True(expected.Zip(expected.Skip(1)).All(p => p.First.Score - p.Second.Score > 1e-5), "the records need distinct scores to check the order");
+        return expected;
     }
 
     private static List<(string Id, double Score)> Hits(string stdout) =>

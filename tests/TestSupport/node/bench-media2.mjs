@@ -1,0 +1,74 @@
+// transformers.js peer for the EmbeddingGemma 2 media benchmark: the same image and WAV files, each input alone through
+// EmbeddingGemma2Processor + EmbeddingGemma2Model (the processor's documented one-sample call), no prompt.
+// Usage: node bench-media2.mjs <wavefile folder> <input.json> <output.json>
+// input.json: { "model": "<EmbeddingGemma 2 folder with both encoders>", "images": ["/abs/a.png", ...],
+//               "audio": ["/abs/a.wav", ...], "maxSoftTokens": 280 (optional), "threads": 2 (optional) }
+// output.json: { "loadSeconds", "imageSeconds", "audioSeconds", "imageEmbeddings": [[...]], "audioEmbeddings": [[...]],
+//                "peakRssBytes" }. The first image and the first clip also run once untimed (warm-up), as on our side.
+// WAV files are read as audio2.mjs reads them (wavefile, 32-bit float, resampled to 16 kHz when needed, channels merged).
+import { env, AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [wavefileFolder, input, output] = process.argv.slice(2);
+const require = createRequire(path.join(path.resolve(wavefileFolder), 'package.json'));
+const { WaveFile } = require('wavefile');
+const request = JSON.parse(readFileSync(input, 'utf8'));
+const directory = path.resolve(request.model);
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = path.dirname(directory) + path.sep;
+const name = path.basename(directory);
+
+function readWav(file) {
+  const wav = new WaveFile(readFileSync(file));
+  wav.toBitDepth('32f');
+  if (wav.fmt.sampleRate !== 16000) wav.toSampleRate(16000);
+  let audio = wav.getSamples();
+  if (Array.isArray(audio)) {
+    if (audio.length > 1) {
+      const SCALING_FACTOR = Math.sqrt(2);
+      for (let i = 0; i < audio[0].length; ++i) audio[0][i] = (SCALING_FACTOR * (audio[0][i] + audio[1][i])) / 2;
+    }
+    audio = audio[0];
+  }
+  return audio;
+}
+
+const session_options = request.threads ? { intraOpNumThreads: request.threads } : undefined;
+const loadStart = performance.now();
+const processor = await EmbeddingGemma2Processor.from_pretrained(name, { local_files_only: true });
+if (request.maxSoftTokens) processor.image_processor.max_soft_tokens = request.maxSoftTokens;
+const model = await AutoModel.from_pretrained(name, { local_files_only: true, dtype: 'fp32', session_options });
+const loadSeconds = (performance.now() - loadStart) / 1000;
+
+// Decoding is part of each input's time, as it is on our side.
+const embedImage = async (file) => {
+  const inputs = await processor(null, [[await RawImage.read(file)]], null, null);
+  return Array.from((await model(inputs)).sentence_embedding.data);
+};
+const embedAudio = async (file) => {
+  const inputs = await processor(null, null, [[readWav(file)]], null);
+  return Array.from((await model(inputs)).sentence_embedding.data);
+};
+
+async function timed(files, embed) {
+  if (files.length === 0) return { seconds: 0, embeddings: [] };
+  await embed(files[0]);
+  const start = performance.now();
+  const embeddings = [];
+  for (const file of files) embeddings.push(await embed(file));
+  return { seconds: (performance.now() - start) / 1000, embeddings };
+}
+
+const images = await timed(request.images ?? [], embedImage);
+const audio = await timed(request.audio ?? [], embedAudio);
+writeFileSync(output, JSON.stringify({
+  loadSeconds,
+  imageSeconds: images.seconds,
+  audioSeconds: audio.seconds,
+  imageEmbeddings: images.embeddings,
+  audioEmbeddings: audio.embeddings,
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+}));
