@@ -140,5 +140,9 @@ public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<
         Assert.Contains("te_request_duration_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_requests_total{endpoint=\"tei_embed\",status=\"200\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_model_loaded 1", metrics, StringComparison.Ordinal);
+
+        // Memory, split into the resident set and the .NET heap's share of it: the model alone is more than a megabyte.
+        Assert.Matches(@"\nprocess_resident_memory_bytes [1-9][0-9]{6,}\n", metrics);
+        Assert.Matches(@"\ndotnet_gc_committed_bytes [1-9][0-9]{5,}\n", metrics);
     }
 }
