@@ -59,6 +59,33 @@ public sealed class ConcurrentBatchLimitTests(TinyModelFixture fixture) : IClass
         Assert.Throws<ArgumentOutOfRangeException>(() => new MicroBatchingOptions { MaxConcurrentBatches = 0 });
     }
 
+    [Fact]
+    public async Task Closed_loop_callers_of_two_prompts_under_a_limit_all_get_answers_and_take_turns()
+    {
+        using var model = new EmbeddingGemmaGenerator(fixture.ModelDirectory);
+        using var held = new HeldGenerator(model);
+        held.Release.SetResult();
+        using var batching = new MicroBatchingEmbeddingGenerator(held, new MicroBatchingOptions { Window = TimeSpan.FromMilliseconds(2), MaxBatchSize = 8, MaxConcurrentBatches = 1 });
+        var until = DateTime.UtcNow.AddSeconds(4);
+        int answered = 0;
+
+        async Task Caller(int id)
+        {
+            EmbeddingGenerationOptions options = id % 4 == 0 ? EmbeddingGemmaGenerationOptions.ForDocuments() : EmbeddingGemmaGenerationOptions.ForQuery();
+            while (DateTime.UtcNow < until)
+            {
+                GeneratedEmbeddings<Embedding<float>> result = await batching.GenerateAsync([$"caller {id} text"], options).WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Single(result);
+                Interlocked.Increment(ref answered);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => Caller(i))));
+        Assert.True(answered >= 16, $"{answered} answers");
+        Assert.Equal(1, held.MostAtOnce);
+        Assert.Contains(held.Batches, size => size > 1);
+    }
+
     /// <summary>Holds the first batch until released; records every batch's size and the most batches running at once.</summary>
     private sealed class HeldGenerator(IEmbeddingGenerator<string, Embedding<float>> inner) : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
     {
