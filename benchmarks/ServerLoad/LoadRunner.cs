@@ -63,8 +63,23 @@ internal static class LoadRunner
                 long start = Stopwatch.GetTimestamp();
                 using var content = new ByteArrayContent(bodies[input]);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using HttpResponseMessage response = await http.PostAsync(endpoint, content, cancellationToken);
-                string text = await response.Content.ReadAsStringAsync(cancellationToken);
+                HttpResponseMessage response;
+                string text;
+                try
+                {
+                    response = await http.PostAsync(endpoint, content, cancellationToken);
+                    text = await response.Content.ReadAsStringAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    // A request past the client's timeout, or a connection that failed, is a failure of this level, not the end of the run.
+                    Interlocked.Increment(ref failures);
+                    Interlocked.CompareExchange(ref firstFailure, $"after {Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s: {ex.GetType().Name}: {ex.Message}", null);
+                    mine.Add(double.NaN);
+                    continue;
+                }
+
+                using HttpResponseMessage answered = response;
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (response.IsSuccessStatusCode && text.Contains("\"embedding\"", StringComparison.Ordinal))
                 {

@@ -3,7 +3,8 @@
 // Usage: dotnet run --project benchmarks/ServerLoad -c Release -- [--model DIR] [--threads N] [--clients 1,8,32,128]
 //        [--document-clients LIST (default: --clients; on a slow machine each document level takes at least N documents)]
 //        [--seconds S | --requests N] [--workload queries|documents|both] [--docs N] [--doc-tokens N]
-//        [--soak SECONDS] [--soak-clients N] [--sample-seconds S]
+//        [--soak SECONDS] [--soak-clients N] [--sample-seconds S] [--server-arg ARG]... (passed to `serve`, e.g. --server-arg --max-concurrent-batches --server-arg 0)
+//        [--cli PATH] (embeddinggemma.dll to serve with; default: src/Cli's Release build)
 // Load: per workload, the in-process generator embeds all its inputs in one call (its own batching: the ceiling a
 //       server can reach), for at least --seconds, then one input per call for --seconds (single-client latency); then the server process starts and each level of N closed-loop
 //       clients runs for --seconds (or --requests in all), every client sending at least one request.
@@ -22,6 +23,8 @@ double seconds = 10, sampleSeconds = 5, soak = 0;
 int? requests = null;
 int docs = 32, docTokens = 500, soakClients = 32;
 string workloads = "both";
+var serverArgs = new List<string>();
+string? cli = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -39,6 +42,8 @@ for (int i = 0; i < args.Length; i++)
         case "--soak": soak = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--soak-clients": soakClients = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--sample-seconds": sampleSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--server-arg": serverArgs.Add(Next()); break;
+        case "--cli": cli = Path.GetFullPath(Next()); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}"); return 2;
     }
 }
@@ -116,8 +121,23 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     Timeout = TimeSpan.FromMinutes(10),
 };
 var load = System.Diagnostics.Stopwatch.StartNew();
-await using ServeProcess server = await ServeProcess.StartAsync(model, threads, http);
-Console.WriteLine($"server: pid {server.Id} at {server.BaseAddress}, ready (loaded and warmed up) in {F(load.Elapsed.TotalSeconds, "F2")} s, RSS {Mb(server.ResidentBytes())}");
+await using ServeProcess server = await ServeProcess.StartAsync(model, threads, serverArgs, cli, http);
+Console.WriteLine($"server: pid {server.Id} at {server.BaseAddress}{(serverArgs.Count > 0 ? " (" + string.Join(' ', serverArgs) + ")" : "")}, ready (loaded and warmed up) in {F(load.Elapsed.TotalSeconds, "F2")} s, RSS {Mb(server.ResidentBytes())}");
+
+// The .NET heap's share of the resident set, from the server's /metrics: the rest is native (ONNX Runtime, weights).
+async Task<string> ManagedAsync()
+{
+    try
+    {
+        string metrics = await http.GetStringAsync(new Uri(server.BaseAddress, "/metrics"));
+        string? line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_committed_bytes ", StringComparison.Ordinal));
+        return line is null ? "?" : Mb(long.Parse(line["dotnet_gc_committed_bytes ".Length..], CultureInfo.InvariantCulture));
+    }
+    catch (HttpRequestException)
+    {
+        return "?";
+    }
+}
 
 using var sampling = new CancellationTokenSource();
 var samples = new List<(double Seconds, long Bytes)>();
@@ -152,13 +172,19 @@ if (soak > 0)
     while (!Task.WhenAll(q, d).IsCompleted)
     {
         await Task.WhenAny(Task.WhenAll(q, d), Task.Delay(TimeSpan.FromSeconds(1)));
+        string? line = null;
         lock (samples)
         {
             if (clock.Elapsed.TotalSeconds - reported >= 60)
             {
                 reported = clock.Elapsed.TotalSeconds;
-                Console.WriteLine($"  {F(reported, "F0")} s: RSS {Mb(samples[^1].Bytes)} (peak so far {Mb(samples.Max(s => s.Bytes))})");
+                line = $"  {F(reported, "F0")} s: RSS {Mb(samples[^1].Bytes)} (peak so far {Mb(samples.Max(s => s.Bytes))})";
             }
+        }
+
+        if (line is not null)
+        {
+            Console.WriteLine($"{line}, .NET heap committed {await ManagedAsync()}");
         }
     }
 

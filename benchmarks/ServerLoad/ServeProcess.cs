@@ -31,16 +31,19 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server on <paramref name="model"/> and waits until <c>/health/ready</c> answers 200 (model loaded and warmed up).</summary>
-    public static async Task<ServeProcess> StartAsync(string model, int? threads, HttpClient http)
+    public static async Task<ServeProcess> StartAsync(string model, int? threads, IReadOnlyList<string> serverArgs, string? cli, HttpClient http)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+
+            // The server stops when this pipe closes: when this process ends in any way, even killed mid-run.
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (string arg in (string[])[s_cli, "serve", "--model-id", model, "--hostname", "127.0.0.1", "--port", "0"])
+        foreach (string arg in (string[])[cli ?? s_cli, "serve", "--model-id", model, "--hostname", "127.0.0.1", "--port", "0", "--exit-on-stdin-close", .. serverArgs])
         {
             start.ArgumentList.Add(arg);
         }

@@ -26,6 +26,7 @@ internal static class ServeCommand
         ("--default-prompt-name", "EmbeddingGemma:DefaultPromptName", "Prompt of requests that name none (default: document)."),
         ("--max-batch-tokens", "EmbeddingGemma:MaxBatchTokens", "Most padded tokens in one model run."),
         ("--max-batch-requests", "EmbeddingGemmaServer:MaxBatchRequests", "Most inputs merged into one batch from concurrent requests."),
+        ("--max-concurrent-batches", "EmbeddingGemmaServer:MaxConcurrentBatches", "Most merged batches run at once (default 1: requests wait and merge while a batch runs; 0: no limit)."),
         ("--max-client-batch-size", "EmbeddingGemmaServer:MaxClientBatchSize", "Most inputs in one request (more: 413)."),
         ("--max-concurrent-requests", "EmbeddingGemmaServer:MaxConcurrentRequests", "Most requests served at once (more: 429)."),
         ("--payload-limit", "EmbeddingGemmaServer:MaxRequestBodyBytes", "Largest request body in bytes (more: 413)."),
@@ -42,6 +43,10 @@ internal static class ServeCommand
         var autoTruncate = new Option<bool>("--auto-truncate") { Description = "Truncate over-long inputs (listed in the X-Truncated-Inputs header) instead of answering 413." };
         var apiKeys = new Option<string[]>("--api-key") { Description = "API key clients send as 'Authorization: Bearer KEY'; repeat for several (env: comma-separated).", AllowMultipleArgumentsPerToken = false };
         var jsonOutput = new Option<bool>("--json-output") { Description = "Write logs as JSON lines." };
+        var exitWithInput = new Option<bool>("--exit-on-stdin-close")
+        {
+            Description = "Shut down gracefully when standard input closes: a parent process that dies, even killed, takes the server with it.",
+        };
         foreach (var (_, option) in values)
         {
             command.Options.Add(option);
@@ -50,6 +55,7 @@ internal static class ServeCommand
         command.Options.Add(autoTruncate);
         command.Options.Add(apiKeys);
         command.Options.Add(jsonOutput);
+        command.Options.Add(exitWithInput);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -118,9 +124,44 @@ internal static class ServeCommand
             builder.Services.AddEmbeddingGemmaServer(builder.Configuration);
             WebApplication app = builder.Build();
             app.MapEmbeddingGemma();
+            if (parse.GetValue(exitWithInput) || IsTrue(Environment.GetEnvironmentVariable(EnvironmentName("--exit-on-stdin-close"))))
+            {
+                StopWhenInputCloses(app);
+            }
+
             return await EmbeddingGemmaServerHost.RunAsync(app, Console.Error, "embeddinggemma: error: ");
         });
         return command;
+    }
+
+    /// <summary>
+    /// Stops the app (gracefully: in-flight requests finish) once standard input reaches its end. A parent holding the
+    /// other end of the pipe closes it however it ends, SIGKILL included, which no signal handler of its own can do.
+    /// </summary>
+    private static void StopWhenInputCloses(WebApplication app)
+    {
+        var reader = new Thread(() =>
+        {
+            using Stream input = Console.OpenStandardInput();
+            byte[] buffer = new byte[256];
+            try
+            {
+                while (input.Read(buffer, 0, buffer.Length) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // A broken pipe is a closed one.
+            }
+
+            app.Lifetime.StopApplication();
+        })
+        {
+            IsBackground = true,
+            Name = "serve stdin watcher",
+        };
+        reader.Start();
     }
 
     /// <summary><c>--max-batch-tokens</c> → <c>EMBEDDINGGEMMA_MAX_BATCH_TOKENS</c>.</summary>

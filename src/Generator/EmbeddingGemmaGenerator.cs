@@ -186,6 +186,50 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
     }
 
     /// <summary>
+    /// Runs the model on texts and returns the output of every token (the graph's <c>last_hidden_state</c>) instead of
+    /// the pooled embedding: the vectors late chunking pools over a chunk's tokens after the whole document was read.
+    /// </summary>
+    /// <remarks>
+    /// Inputs are prepared exactly as for <see cref="GenerateAsync(IEnumerable{string}, EmbeddingGenerationOptions?, CancellationToken)"/>
+    /// (prompt, framing, truncation and its <see cref="EmbeddingGemmaPropertyNames.TruncationDirection"/>), so each
+    /// result has one row per id of <see cref="Tokenize"/>. The rows are the model's hidden states, neither pooled,
+    /// projected, nor normalized, so <see cref="EmbeddingGenerationOptions.Dimensions"/> does not apply to them.
+    /// </remarks>
+    /// <param name="values">The texts.</param>
+    /// <param name="options">The prompt and truncation options; <see cref="EmbeddingGenerationOptions.Dimensions"/> must be null.</param>
+    /// <param name="cancellationToken">Cancels the runs.</param>
+    /// <returns>One result per input, in order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its elements is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options set dimensions, name an unknown prompt or truncation direction; or an input is too long and truncation
+    /// is off, or holds a token the model cannot embed as text.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The graph has no <c>last_hidden_state</c> output.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public Task<IReadOnlyList<EmbeddingGemmaTokenEmbeddings>> GenerateTokenEmbeddingsAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (options?.Dimensions is int dimensions)
+        {
+            throw new ArgumentException(
+                $"Dimensions {dimensions} does not apply to token embeddings: they are the model's hidden states, not Matryoshka sentence embeddings; leave Dimensions null.",
+                nameof(options));
+        }
+
+        if (_session.Contract.TokenEmbeddingWidth is null)
+        {
+            throw new NotSupportedException(
+                $"'{_session.ModelPath}' has no '{GraphContract.LastHiddenState}' output, so it gives no token embeddings; onnx-community's EmbeddingGemma exports have it.");
+        }
+
+        IReadOnlyList<TokenizedInput> tokenized = _encoder.Encode(Materialize(values), options);
+        return Task.Run(() => EmbedTokens(tokenized, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
     /// Embeds one text, as Microsoft.Extensions.AI's <c>GenerateAsync(value)</c> extension does; an instance method
     /// because this generator serves both strings and <see cref="DataContent"/>, which leaves the generic extension
     /// nothing to infer its embedding type from.
@@ -410,6 +454,27 @@ public sealed class EmbeddingGemmaGenerator : IEmbeddingGenerator<string, Embedd
 
         result.Usage = new UsageDetails { InputTokenCount = tokenCount, TotalTokenCount = tokenCount };
         return result;
+    }
+
+    private IReadOnlyList<EmbeddingGemmaTokenEmbeddings> EmbedTokens(IReadOnlyList<TokenizedInput> inputs, CancellationToken cancellationToken)
+    {
+        var results = new EmbeddingGemmaTokenEmbeddings[inputs.Count];
+        foreach (int[] batchPositions in BatchPlanner.Plan(inputs.Select(i => i.Ids.Length).ToArray(), _maxBatchSize, _maxBatchTokens))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TokenizedInput[] members = Array.ConvertAll(batchPositions, p => inputs[p]);
+            using TokenBatch batch = TokenBatch.Create(members, _encoder.Tokenizer.PaddingId);
+            (float[] values, int width) = _session.RunTokenEmbeddings(batch, cancellationToken);
+            for (int row = 0; row < members.Length; row++)
+            {
+                // Right padding: an input's tokens are the first of its row; the padding positions are dropped.
+                int[] ids = members[row].Ids;
+                float[] vectors = values.AsSpan(row * batch.Columns * width, ids.Length * width).ToArray();
+                results[batchPositions[row]] = new EmbeddingGemmaTokenEmbeddings(ids, vectors, width, members[row].Truncated);
+            }
+        }
+
+        return results;
     }
 
     private int ProbeWidth()

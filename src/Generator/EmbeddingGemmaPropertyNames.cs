@@ -21,4 +21,13 @@ public static class EmbeddingGemmaPropertyNames
     /// <see cref="string"/>, or a list of strings with one title per input.
     /// </summary>
     public const string Title = "title";
+
+    /// <summary>
+    /// Which end of an over-long input truncation keeps, as Hugging Face tokenizers' <c>truncation_side</c> and Text
+    /// Embeddings Inference's <c>truncation_direction</c>: <c>right</c> (the default) cuts the end, <c>left</c> cuts the
+    /// start. The value is a <see cref="string"/>, compared ignoring case. Truncation applies to the prompt and text
+    /// together, before <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> are added, so both always stay; with <c>left</c>, the
+    /// prompt is what goes first.
+    /// </summary>
+    public const string TruncationDirection = "truncation_direction";
 }

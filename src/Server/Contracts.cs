@@ -27,7 +27,7 @@ internal sealed record OpenAiEmbeddingResponse(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("usage")] OpenAiUsage Usage);
 
-/// <summary>Text Embeddings Inference's <c>POST /embed</c> and <c>POST /embed_all</c> body.</summary>
+/// <summary>Text Embeddings Inference's <c>POST /embed</c> body.</summary>
 internal sealed record TeiEmbedRequest(
     [property: JsonPropertyName("inputs")] JsonElement Inputs,
     [property: JsonPropertyName("normalize")] bool? Normalize,
@@ -35,6 +35,13 @@ internal sealed record TeiEmbedRequest(
     [property: JsonPropertyName("truncation_direction")] string? TruncationDirection,
     [property: JsonPropertyName("prompt_name")] string? PromptName,
     [property: JsonPropertyName("dimensions")] int? Dimensions);
+
+/// <summary>Text Embeddings Inference's <c>POST /embed_all</c> body: no <c>normalize</c> or <c>dimensions</c>, as in TEI.</summary>
+internal sealed record TeiEmbedAllRequest(
+    [property: JsonPropertyName("inputs")] JsonElement Inputs,
+    [property: JsonPropertyName("truncate")] bool? Truncate,
+    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection,
+    [property: JsonPropertyName("prompt_name")] string? PromptName);
 
 /// <summary>Text Embeddings Inference's <c>POST /tokenize</c> body.</summary>
 internal sealed record TeiTokenizeRequest(

@@ -19,18 +19,15 @@ internal static class Embedder
 
     public static async Task<GeneratedEmbeddings<Embedding<float>>> EmbedAsync(
         HttpContext context, ServerState state, EmbeddingGemmaGenerator model, IReadOnlyList<string> inputs, int? dimensions, string? promptName,
-        bool truncate, string name, string refusalHint, CancellationToken cancellationToken)
+        bool truncate, string? truncationDirection, string name, string refusalHint, CancellationToken cancellationToken)
     {
         if (dimensions is < 1)
         {
             throw new ApiException(422, $"dimensions must be at least 1 (was {dimensions}).");
         }
 
-        var options = new EmbeddingGenerationOptions { Dimensions = dimensions };
-        if (promptName is not null)
-        {
-            options.AdditionalProperties = new() { [EmbeddingGemmaPropertyNames.PromptName] = promptName };
-        }
+        EmbeddingGenerationOptions options = Options(promptName, truncationDirection);
+        options.Dimensions = dimensions;
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         GeneratedEmbeddings<Embedding<float>> embeddings = await state.Generator.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
@@ -57,21 +54,69 @@ internal static class Embedder
             }
         }
 
-        if (truncated.Count > 0)
+        ApplyTruncationRule(context, model, truncated, truncate, name, refusalHint);
+        WriteComputeHeaders(context, inputs, embeddings.Usage?.InputTokenCount ?? 0);
+        return embeddings;
+    }
+
+    /// <summary>The options of a request's prompt name and truncation direction (TEI's <c>Left</c> / <c>Right</c>, already checked).</summary>
+    public static EmbeddingGenerationOptions Options(string? promptName, string? truncationDirection)
+    {
+        var options = new EmbeddingGenerationOptions();
+        if (promptName is not null || truncationDirection is not null)
         {
-            if (!truncate)
+            options.AdditionalProperties = [];
+            if (promptName is not null)
             {
-                throw new ApiException(413, $"{name}[{truncated[0]}] is longer than the model's {model.MaxTokens} tokens{(truncated.Count > 1 ? $" (and {truncated.Count - 1} more)" : "")}; {refusalHint}");
+                options.AdditionalProperties[EmbeddingGemmaPropertyNames.PromptName] = promptName;
             }
 
-            string indexes = string.Join(',', truncated.Select(i => i.ToString(CultureInfo.InvariantCulture)));
-            context.Response.Headers[TruncatedHeader] = indexes;
-            ServerLog.Truncated(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SkEmbeddingGemma.AspNetCore.Requests"), name, indexes, model.MaxTokens);
+            if (truncationDirection is not null)
+            {
+                options.AdditionalProperties[EmbeddingGemmaPropertyNames.TruncationDirection] = truncationDirection;
+            }
         }
 
-        long tokens = embeddings.Usage?.InputTokenCount ?? 0;
+        return options;
+    }
+
+    /// <summary>
+    /// TEI's <c>truncation_direction</c>: null when absent, else <c>right</c> or <c>left</c>.
+    /// </summary>
+    /// <exception cref="ApiException">422 for any other value.</exception>
+    public static string? ReadTruncationDirection(string? value) => value switch
+    {
+        null => null,
+        _ when value.Equals("right", StringComparison.OrdinalIgnoreCase) => "right",
+        _ when value.Equals("left", StringComparison.OrdinalIgnoreCase) => "left",
+        _ => throw new ApiException(422, $"truncation_direction '{value}' is not one of Right, Left."),
+    };
+
+    /// <summary>
+    /// Refuses truncated inputs with 413 unless truncation is allowed; when it is, lists them in <see cref="TruncatedHeader"/> and logs them.
+    /// </summary>
+    /// <exception cref="ApiException">413: an input was truncated and <paramref name="truncate"/> is false.</exception>
+    public static void ApplyTruncationRule(HttpContext context, EmbeddingGemmaGenerator model, IReadOnlyList<int> truncated, bool truncate, string name, string refusalHint)
+    {
+        if (truncated.Count == 0)
+        {
+            return;
+        }
+
+        if (!truncate)
+        {
+            throw new ApiException(413, $"{name}[{truncated[0]}] is longer than the model's {model.MaxTokens} tokens{(truncated.Count > 1 ? $" (and {truncated.Count - 1} more)" : "")}; {refusalHint}");
+        }
+
+        string indexes = string.Join(',', truncated.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        context.Response.Headers[TruncatedHeader] = indexes;
+        ServerLog.Truncated(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SkEmbeddingGemma.AspNetCore.Requests"), name, indexes, model.MaxTokens);
+    }
+
+    /// <summary>TEI's <c>x-compute-tokens</c> and <c>x-compute-characters</c> headers.</summary>
+    public static void WriteComputeHeaders(HttpContext context, IReadOnlyList<string> inputs, long tokens)
+    {
         context.Response.Headers["x-compute-tokens"] = tokens.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["x-compute-characters"] = inputs.Sum(i => (long)i.Length).ToString(CultureInfo.InvariantCulture);
-        return embeddings;
     }
 }

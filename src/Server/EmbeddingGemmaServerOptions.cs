@@ -51,6 +51,13 @@ public sealed class EmbeddingGemmaServerOptions
     public int MaxBatchRequests { get; set; } = 64;
 
     /// <summary>
+    /// Gets or sets the most merged batches that run at once; 0 means no limit. The default, 1, is Text Embeddings
+    /// Inference's queue: requests that arrive while a batch runs wait for it and then go together, so batches grow
+    /// with the load and runs never compete for the cores (one ONNX Runtime run already uses all its threads).
+    /// </summary>
+    public int MaxConcurrentBatches { get; set; } = 1;
+
+    /// <summary>
     /// Gets or sets the API keys a request may present as <c>Authorization: Bearer KEY</c>; empty (the default) means
     /// no authentication. Health routes never ask for one, so probes work. Keys are compared in constant time.
     /// </summary>

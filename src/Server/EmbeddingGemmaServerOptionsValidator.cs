@@ -21,6 +21,7 @@ internal sealed class EmbeddingGemmaServerOptionsValidator : IValidateOptions<Em
         AtLeast(failures, nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 1024);
         AtLeast(failures, nameof(options.MaxConcurrentRequests), options.MaxConcurrentRequests, 1);
         AtLeast(failures, nameof(options.MaxBatchRequests), options.MaxBatchRequests, 1);
+        AtLeast(failures, nameof(options.MaxConcurrentBatches), options.MaxConcurrentBatches, 0);
         AtLeast(failures, nameof(options.WarmupTokens), options.WarmupTokens, 2);
         if (options.MicroBatchWindowMilliseconds is < 0 or > 1000 || double.IsNaN(options.MicroBatchWindowMilliseconds))
         {

@@ -32,7 +32,7 @@ internal static class OpenAiEndpoints
 
             IReadOnlyList<string> inputs = InputReader.Read(request.Input, "input", state.Options, model);
             GeneratedEmbeddings<Embedding<float>> embeddings = await Embedder.EmbedAsync(
-                context, state, model, inputs, request.Dimensions, request.PromptName ?? role, state.Options.AutoTruncate, "input",
+                context, state, model, inputs, request.Dimensions, request.PromptName ?? role, state.Options.AutoTruncate, null, "input",
                 "this server refuses over-long input (start it with auto-truncate to cut such input instead).", cancellationToken).ConfigureAwait(false);
 
             var data = new List<OpenAiEmbeddingData>(embeddings.Count);

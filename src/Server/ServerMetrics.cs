@@ -129,6 +129,17 @@ internal sealed class ServerMetrics : IDisposable
         text.AppendLine("# HELP embeddinggemma_model_loaded Whether the model is loaded (1) or not (0).");
         text.AppendLine("# TYPE embeddinggemma_model_loaded gauge");
         text.Append(CultureInfo.InvariantCulture, $"embeddinggemma_model_loaded {(model.Status == EmbeddingGemmaModelStatus.Loaded ? 1 : 0)}\n");
+
+        // Memory, split so a growing process can be read: the resident set (Prometheus' standard process metric) against
+        // what the .NET heap holds; the rest is native, mostly ONNX Runtime's arena and the model's weights.
+        using (var process = System.Diagnostics.Process.GetCurrentProcess())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {process.WorkingSet64}\n");
+        }
+
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_heap_size_bytes The .NET heap size after the last collection.\n# TYPE dotnet_gc_heap_size_bytes gauge\ndotnet_gc_heap_size_bytes {gc.HeapSizeBytes}\n");
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_committed_bytes Memory the .NET heap has committed.\n# TYPE dotnet_gc_committed_bytes gauge\ndotnet_gc_committed_bytes {gc.TotalCommittedBytes}\n");
         return text.ToString();
     }
 

@@ -27,6 +27,7 @@ internal sealed class ServerState
             {
                 Window = TimeSpan.FromMilliseconds(Options.MicroBatchWindowMilliseconds),
                 MaxBatchSize = Options.MaxBatchRequests,
+                MaxConcurrentBatches = Options.MaxConcurrentBatches == 0 ? null : Options.MaxConcurrentBatches,
             });
         }
 

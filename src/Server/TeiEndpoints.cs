@@ -15,40 +15,52 @@ internal static class TeiEndpoints
         EndpointRunner.RunAsync(context, "tei_embed", openAi: false, limited: true, async (context, state, cancellationToken) =>
         {
             TeiEmbedRequest request = await RequestBody.ReadAsync<TeiEmbedRequest>(context, state.Options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            EmbeddingGemmaGenerator model = await state.Model.GetGeneratorAsync(cancellationToken).ConfigureAwait(false);
             if (request.Normalize == false)
             {
-                // The graph ends in L2 normalization (as sentence-transformers' Normalize module): the raw vector never leaves it.
-                throw new ApiException(422, "normalize: false is not supported: EmbeddingGemma's graph ends in L2 normalization, so every vector is unit length; omit normalize or send true.");
+                throw new ApiException(422, NotNormalizedMessage);
             }
 
-            bool left = request.TruncationDirection switch
-            {
-                null => false,
-                _ when request.TruncationDirection.Equals("right", StringComparison.OrdinalIgnoreCase) => false,
-                _ when request.TruncationDirection.Equals("left", StringComparison.OrdinalIgnoreCase) => true,
-                _ => throw new ApiException(422, $"truncation_direction '{request.TruncationDirection}' is not one of Right, Left."),
-            };
-
-            EmbeddingGemmaGenerator model = await state.Model.GetGeneratorAsync(cancellationToken).ConfigureAwait(false);
+            string? direction = Embedder.ReadTruncationDirection(request.TruncationDirection);
             IReadOnlyList<string> inputs = InputReader.Read(request.Inputs, "inputs", state.Options, model);
             bool truncate = request.Truncate ?? state.Options.AutoTruncate;
             GeneratedEmbeddings<Embedding<float>> embeddings = await Embedder.EmbedAsync(
-                context, state, model, inputs, request.Dimensions, request.PromptName, truncate, "inputs",
+                context, state, model, inputs, request.Dimensions, request.PromptName, truncate, direction, "inputs",
                 "send truncate: true to cut it.", cancellationToken).ConfigureAwait(false);
-            if (left && context.Response.Headers.ContainsKey(Embedder.TruncatedHeader))
-            {
-                // Only an input that is actually cut makes the direction matter; the model keeps the start of a text.
-                throw new ApiException(422, $"truncation_direction Left is not supported: inputs {context.Response.Headers[Embedder.TruncatedHeader]} needed truncation and this server keeps the start of a text; send Right or shorter inputs.");
-            }
-
             float[][] vectors = [.. embeddings.Select(e => e.Vector.ToArray())];
             return (vectors, inputs.Count, embeddings.Usage?.InputTokenCount ?? 0);
         });
 
+    /// <summary>
+    /// TEI's <c>/embed_all</c>: the model's output for every token of every input (<c>last_hidden_state</c>, from
+    /// <see cref="EmbeddingGemmaGenerator.GenerateTokenEmbeddingsAsync"/>), one array of vectors per input. As in TEI
+    /// the request takes <c>inputs</c>, <c>truncate</c>, <c>truncation_direction</c> and <c>prompt_name</c>; the
+    /// vectors are never normalized. Not micro-batched: a request runs as its own batches.
+    /// </summary>
     public static Task EmbedAllAsync(HttpContext context) =>
-        EndpointRunner.RunAsync(context, "tei_embed_all", openAi: false, limited: true, (_, _, _) =>
-            throw new ApiException(501,
-                "/embed_all is not available: this EmbeddingGemma ONNX graph outputs only pooled sentence embeddings ('sentence_embedding'), not per-token embeddings; use /embed."));
+        EndpointRunner.RunAsync(context, "tei_embed_all", openAi: false, limited: true, async (context, state, cancellationToken) =>
+        {
+            TeiEmbedAllRequest request = await RequestBody.ReadAsync<TeiEmbedAllRequest>(context, state.Options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            EmbeddingGemmaGenerator model = await state.Model.GetGeneratorAsync(cancellationToken).ConfigureAwait(false);
+            string? direction = Embedder.ReadTruncationDirection(request.TruncationDirection);
+            IReadOnlyList<string> inputs = InputReader.Read(request.Inputs, "inputs", state.Options, model);
+            bool truncate = request.Truncate ?? state.Options.AutoTruncate;
+            IReadOnlyList<EmbeddingGemmaTokenEmbeddings> results = await model.GenerateTokenEmbeddingsAsync(
+                inputs, Embedder.Options(request.PromptName, direction), cancellationToken).ConfigureAwait(false);
+            List<int> truncated = [.. Enumerable.Range(0, results.Count).Where(i => results[i].Truncated)];
+            Embedder.ApplyTruncationRule(context, model, truncated, truncate, "inputs", "send truncate: true to cut it.");
+            long tokens = results.Sum(r => (long)r.Count);
+            Embedder.WriteComputeHeaders(context, inputs, tokens);
+            float[][][] body = [.. results.Select(r => Enumerable.Range(0, r.Count).Select(t => r.GetVector(t).ToArray()).ToArray())];
+            return (body, inputs.Count, tokens);
+        });
+
+    /// <summary>Why <c>normalize: false</c> is refused, for the model this server runs.</summary>
+    private const string NotNormalizedMessage =
+        "normalize: false is not supported: the EmbeddingGemma ONNX graph applies the L2 normalization inside its 'sentence_embedding' output " +
+        "and does not output the vector before it (sentence-transformers' modules exported as one graph: EmbeddingGemma 300m mean pooling, " +
+        "two Dense layers, Normalize; EmbeddingGemma 2 mean pooling, Normalize). Its only other output, 'last_hidden_state' (served by " +
+        "/embed_all), is per token, before pooling. Omit normalize or send true.";
 
     public static Task TokenizeAsync(HttpContext context) =>
         EndpointRunner.RunAsync(context, "tei_tokenize", openAi: false, limited: true, async (context, state, cancellationToken) =>

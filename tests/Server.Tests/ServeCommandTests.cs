@@ -34,6 +34,20 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task With_exit_on_stdin_close_the_server_stops_cleanly_when_its_input_closes_and_not_before()
+    {
+        using var folder = new TempFolder();
+        await using ServeProcess server = await ServeProcess.StartAsync(["--model-id", TinyModel.Directory, "--exit-on-stdin-close"], folder.Path);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        await Json.PostOkAsync(http, "/embed", new { inputs = "still serving" });
+        Assert.False(server.ExitCode.IsCompleted);
+
+        // The pipe closes as it does when the parent dies, SIGKILL included.
+        server.CloseInput();
+        Assert.Equal(0, await server.ExitCode.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Each_bad_setting_is_one_line_naming_it_and_the_exit_code_is_1()
     {
         (int code, string output, string errors) = await RunAsync(["--model-id", TinyModel.Directory, "--max-client-batch-size", "0", "--max-concurrent-requests", "-1"]);

@@ -46,21 +46,45 @@ public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<
         Assert.Equal("1", Assert.Single(cut.Headers.GetValues("X-Truncated-Inputs")));
         Assert.Equal(64, (await cut.Content.ReadFromJsonAsync<JsonElement>())[1].GetArrayLength());
 
-        using HttpResponseMessage left = await Http.PostAsJsonAsync("/embed", new { inputs = longText, truncate = true, truncation_direction = "Left" });
-        await Json.AssertTeiErrorAsync(left, HttpStatusCode.UnprocessableEntity, "truncation_direction Left is not supported");
-
         // Left is fine when nothing is cut: the direction does not matter then.
-        await Json.PostOkAsync(Http, "/embed", new { inputs = "short", truncation_direction = "left" });
+        Assert.Equal(
+            Json.Floats((await Json.PostOkAsync(Http, "/embed", new { inputs = "short" }))[0]),
+            Json.Floats((await Json.PostOkAsync(Http, "/embed", new { inputs = "short", truncation_direction = "left" }))[0]));
     }
 
     [Fact]
-    public async Task Embed_all_is_501_in_TEIs_error_shape_and_normalize_false_is_refused()
+    public async Task Embed_truncation_direction_Left_keeps_the_end_of_the_text_as_the_engine_does()
     {
-        using HttpResponseMessage all = await Http.PostAsJsonAsync("/embed_all", new { inputs = "text" });
-        Assert.Equal("Backend", await Json.AssertTeiErrorAsync(all, HttpStatusCode.NotImplemented, "per-token embeddings"));
+        // Numbered words, so the start and the end of the text are different tokens.
+        string longText = string.Join(' ', Enumerable.Range(0, ServerFixture.MaxTokens * 2).Select(i => $"w{i}"));
+        using HttpResponseMessage left = await Http.PostAsJsonAsync("/embed", new { inputs = new[] { longText, "short" }, truncate = true, truncation_direction = "Left", prompt_name = "query" });
+        string text = await left.Content.ReadAsStringAsync();
+        Assert.True(left.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal("0", Assert.Single(left.Headers.GetValues("X-Truncated-Inputs")));
+        JsonElement body = JsonDocument.Parse(text).RootElement;
+        JsonElement right = await Json.PostOkAsync(Http, "/embed", new { inputs = longText, truncate = true, prompt_name = "query" });
 
+        EmbeddingGenerationOptions options = EmbeddingGemmaGenerationOptions.ForQuery();
+        options.AdditionalProperties![EmbeddingGemmaPropertyNames.TruncationDirection] = "left";
+        GeneratedEmbeddings<Embedding<float>> expected = await server.Direct.GenerateAsync([longText, "short"], options);
+        Assert.Equal(expected[0].Vector.ToArray(), Json.Floats(body[0]));
+        Assert.Equal(expected[1].Vector.ToArray(), Json.Floats(body[1]));
+        Assert.NotEqual(Json.Floats(right[0]), Json.Floats(body[0]));
+
+        // What the model saw: <bos>, the last 62 text tokens (the prompt was cut first), <eos>.
+        int[] ids = server.Direct.Tokenize([longText], options)[0];
+        int[] whole = server.Direct.Tokenizer.EncodeFramed(server.Direct.GetPrompt("query") + longText, int.MaxValue, out _);
+        Assert.Equal(server.Direct.Tokenizer.BeginningOfSentenceId, ids[0]);
+        Assert.Equal(server.Direct.Tokenizer.EndOfSentenceId, ids[^1]);
+        Assert.Equal(whole[^(ServerFixture.MaxTokens - 1)..^1], ids[1..^1]);
+        Assert.EndsWith($"w{ServerFixture.MaxTokens * 2 - 1}", server.Direct.Tokenizer.Decode(ids[1..^1]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Normalize_false_is_refused_saying_why_in_TEIs_error_shape()
+    {
         using HttpResponseMessage raw = await Http.PostAsJsonAsync("/embed", new { inputs = "text", normalize = false });
-        Assert.Equal("Validation", await Json.AssertTeiErrorAsync(raw, HttpStatusCode.UnprocessableEntity, "normalize: false is not supported"));
+        Assert.Equal("Validation", await Json.AssertTeiErrorAsync(raw, HttpStatusCode.UnprocessableEntity, "normalize: false is not supported: the EmbeddingGemma ONNX graph applies the L2 normalization inside its 'sentence_embedding' output and does not output the vector before it"));
     }
 
     [Fact]
@@ -116,5 +140,9 @@ public sealed class TeiCompatibilityTests(ServerFixture server) : IClassFixture<
         Assert.Contains("te_request_duration_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_requests_total{endpoint=\"tei_embed\",status=\"200\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("embeddinggemma_model_loaded 1", metrics, StringComparison.Ordinal);
+
+        // Memory, split into the resident set and the .NET heap's share of it: the model alone is more than a megabyte.
+        Assert.Matches(@"\nprocess_resident_memory_bytes [1-9][0-9]{6,}\n", metrics);
+        Assert.Matches(@"\ndotnet_gc_committed_bytes [1-9][0-9]{5,}\n", metrics);
     }
 }

@@ -9,7 +9,7 @@ namespace SkEmbeddingGemma.Input;
 /// <summary>
 /// Text to model input, as sentence-transformers does it: prompt + text (not stripped: sentence-transformers 6
 /// tokenizes it as is, as Hugging Face tokenizers do), lower-cased if the model says so, tokenized, framed with <c>&lt;bos&gt;</c> ... <c>&lt;eos&gt;</c>, truncated keeping
-/// <c>&lt;eos&gt;</c>; an input whose ids hold a token that is not text (no embedding row, or a media token of a
+/// <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> (from the end, or from the start with <see cref="EmbeddingGemmaPropertyNames.TruncationDirection"/> <c>left</c>); an input whose ids hold a token that is not text (no embedding row, or a media token of a
 /// multimodal model) is refused. Needs no ONNX graph, so tokenizing is cheap. Thread-safe.
 /// </summary>
 internal sealed class InputEncoder
@@ -107,6 +107,7 @@ internal sealed class InputEncoder
     public List<TokenizedInput> Encode(IReadOnlyList<string> inputs, EmbeddingGenerationOptions? options)
     {
         PromptSelection prompts = PromptSelection.From(options, Prompts, _defaultPromptName, inputs.Count);
+        bool keepEnd = TruncationSide.KeepsEnd(options);
         var result = new List<TokenizedInput>(inputs.Count);
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -116,7 +117,7 @@ internal sealed class InputEncoder
                 text = text.ToLowerInvariant();
             }
 
-            int[] ids = Tokenizer.EncodeFramed(text, MaxTokens, out int fullCount);
+            int[] ids = Tokenizer.EncodeFramed(text, MaxTokens, keepEnd, out int fullCount);
             bool truncated = fullCount > ids.Length;
             if (truncated && !_truncate)
             {

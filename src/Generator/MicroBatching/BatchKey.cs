@@ -4,17 +4,17 @@ using Microsoft.Extensions.AI;
 namespace SkEmbeddingGemma.MicroBatching;
 
 /// <summary>
-/// What calls must share to be merged into one: prompt, title and dimensions. Calls with anything else in their options
+/// What calls must share to be merged into one: prompt, title, truncation direction and dimensions. Calls with anything else in their options
 /// (per-input titles, a model id, provider-specific settings) are not merged.
 /// </summary>
-internal readonly record struct BatchKey(string? PromptName, string? Prompt, string? Title, int? Dimensions)
+internal readonly record struct BatchKey(string? PromptName, string? Prompt, string? Title, string? TruncationDirection, int? Dimensions)
 {
     /// <summary>Reads the key of a call, or null when its options cannot be shared.</summary>
     public static BatchKey? From(EmbeddingGenerationOptions? options)
     {
         if (options is null)
         {
-            return new BatchKey(null, null, null, null);
+            return new BatchKey(null, null, null, null, null);
         }
 
         if (options.ModelId is not null || options.RawRepresentationFactory is not null)
@@ -22,7 +22,7 @@ internal readonly record struct BatchKey(string? PromptName, string? Prompt, str
             return null;
         }
 
-        string? promptName = null, prompt = null, title = null;
+        string? promptName = null, prompt = null, title = null, truncation = null;
         foreach ((string key, object? value) in options.AdditionalProperties ?? [])
         {
             string? text = value switch
@@ -42,10 +42,13 @@ internal readonly record struct BatchKey(string? PromptName, string? Prompt, str
                 case EmbeddingGemmaPropertyNames.PromptName: promptName = text; break;
                 case EmbeddingGemmaPropertyNames.Prompt: prompt = text; break;
                 case EmbeddingGemmaPropertyNames.Title: title = text; break;
+
+                // Case-folded so Left and left merge; an invalid value still reaches the generator, which names it.
+                case EmbeddingGemmaPropertyNames.TruncationDirection: truncation = text?.ToLowerInvariant(); break;
                 default: return null;
             }
         }
 
-        return new BatchKey(promptName, prompt, title, options.Dimensions);
+        return new BatchKey(promptName, prompt, title, truncation, options.Dimensions);
     }
 }

@@ -5,7 +5,9 @@ namespace SkEmbeddingGemma.MicroBatching;
 /// <summary>
 /// Coalesces concurrent small calls (a server's single-text requests) into batched calls of the inner generator:
 /// calls with the same prompt, title and dimensions that arrive within <see cref="MicroBatchingOptions.Window"/> run as
-/// one batch, first come first served, and each caller gets its own embeddings and usage back.
+/// one batch, first come first served, and each caller gets its own embeddings and usage back. With
+/// <see cref="MicroBatchingOptions.MaxConcurrentBatches"/> set, a batch whose window passed while that many run waits
+/// for one to end, and everything that arrived meanwhile goes with it (as Text Embeddings Inference's queue does).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,12 +20,14 @@ namespace SkEmbeddingGemma.MicroBatching;
 public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly MicroBatchingOptions _options;
-    private readonly Dictionary<BatchKey, List<PendingCall>> _pending = [];
+    private readonly Dictionary<BatchKey, PendingQueue> _pending = [];
     private readonly Lock _gate = new();
+    private long _order;
+    private int _running;
 
     /// <summary>Wraps a generator.</summary>
     /// <param name="innerGenerator">The generator that runs the merged calls.</param>
-    /// <param name="options">Window and batch size; null for the defaults.</param>
+    /// <param name="options">Window, batch size and concurrent batches; null for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> is null.</exception>
     public MicroBatchingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, MicroBatchingOptions? options = null)
         : base(innerGenerator)
@@ -53,62 +57,130 @@ public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerat
 
         cancellationToken.ThrowIfCancellationRequested();
         var call = new PendingCall(inputs, options);
-        List<PendingCall>? ready = null;
-        bool first;
+        List<List<PendingCall>> batches;
+        PendingQueue? opened = null;
         lock (_gate)
         {
-            if (!_pending.TryGetValue(key, out List<PendingCall>? queue))
+            if (!_pending.TryGetValue(key, out PendingQueue? queue))
             {
-                _pending[key] = queue = [];
+                _pending[key] = queue = opened = new PendingQueue(key, _order++);
             }
 
-            first = queue.Count == 0;
-            queue.Add(call);
-            if (queue.Sum(c => c.Inputs.Length) >= _options.MaxBatchSize)
-            {
-                ready = Take(key);
-            }
+            queue.Calls.Add(call);
+            queue.Inputs += inputs.Length;
+            queue.Ready |= queue.Inputs >= _options.MaxBatchSize;
+            batches = TakeReady();
         }
 
-        if (ready is not null)
+        Start(batches);
+
+        if (opened is not null)
         {
-            _ = RunAsync(ready);
-        }
-        else if (first)
-        {
-            _ = FlushAfterWindowAsync(key);
+            _ = OpenWindowAsync(opened);
         }
 
         return call.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    private List<PendingCall>? Take(BatchKey key)
+    /// <summary>
+    /// The oldest queue that is ready (its window passed, or it holds a full batch), as one batch of at most
+    /// <see cref="MicroBatchingOptions.MaxBatchSize"/> inputs, if fewer than <see cref="MicroBatchingOptions.MaxConcurrentBatches"/>
+    /// batches run; the rest of that queue stays ready and goes next. Caller holds <see cref="_gate"/>.
+    /// </summary>
+    private List<PendingCall>? TakeNext()
     {
-        // Caller holds _gate.
-        if (!_pending.Remove(key, out List<PendingCall>? calls) || calls.Count == 0)
+        if (_options.MaxConcurrentBatches is int limit && _running >= limit)
         {
             return null;
         }
 
-        return calls;
-    }
-
-    private async Task FlushAfterWindowAsync(BatchKey key)
-    {
-        await Task.Delay(_options.Window).ConfigureAwait(false);
-        List<PendingCall>? calls;
-        lock (_gate)
+        PendingQueue? next = null;
+        foreach (PendingQueue queue in _pending.Values)
         {
-            calls = Take(key);
+            if (queue.Ready && (next is null || queue.Order < next.Order))
+            {
+                next = queue;
+            }
         }
 
-        if (calls is not null)
+        if (next is null)
         {
-            await RunAsync(calls).ConfigureAwait(false);
+            return null;
+        }
+
+        // At least one call, however large; then whole calls while they fit.
+        int count = 0, inputs = 0;
+        while (count < next.Calls.Count && (count == 0 || inputs + next.Calls[count].Inputs.Length <= _options.MaxBatchSize))
+        {
+            inputs += next.Calls[count++].Inputs.Length;
+        }
+
+        List<PendingCall> batch = next.Calls.GetRange(0, count);
+        next.Calls.RemoveRange(0, count);
+        next.Inputs -= inputs;
+        if (next.Calls.Count == 0)
+        {
+            _ = _pending.Remove(next.Key);
+        }
+
+        _running++;
+        return batch;
+    }
+
+    private async Task OpenWindowAsync(PendingQueue queue)
+    {
+        await Task.Delay(_options.Window).ConfigureAwait(false);
+        List<List<PendingCall>> batches;
+        lock (_gate)
+        {
+            queue.Ready = true;
+            batches = TakeReady();
+        }
+
+        Start(batches);
+    }
+
+    /// <summary>Every batch that may start now. Caller holds <see cref="_gate"/>.</summary>
+    private List<List<PendingCall>> TakeReady()
+    {
+        var batches = new List<List<PendingCall>>();
+        while (TakeNext() is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        return batches;
+    }
+
+    private void Start(List<List<PendingCall>> batches)
+    {
+        foreach (List<PendingCall> batch in batches)
+        {
+            _ = RunAsync(batch);
         }
     }
 
     private async Task RunAsync(List<PendingCall> calls)
+    {
+        try
+        {
+            await RunCallsAsync(calls).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The engine is free again: what waited meanwhile goes now, as one batch (per ready key).
+            List<List<PendingCall>> next;
+            lock (_gate)
+            {
+                _running--;
+                next = TakeReady();
+            }
+
+            Start(next);
+        }
+    }
+
+    private async Task RunCallsAsync(List<PendingCall> calls)
     {
         try
         {
@@ -126,7 +198,7 @@ public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerat
             // One caller's input is bad: run each alone so only that caller sees the error.
             foreach (PendingCall call in calls)
             {
-                await RunAsync([call]).ConfigureAwait(false);
+                await RunCallsAsync([call]).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -157,6 +229,21 @@ public sealed class MicroBatchingEmbeddingGenerator : DelegatingEmbeddingGenerat
         }
 
         return slice;
+    }
+
+    /// <summary>The calls of one key that wait to run, oldest first.</summary>
+    private sealed class PendingQueue(BatchKey key, long order)
+    {
+        public BatchKey Key { get; } = key;
+
+        public long Order { get; } = order;
+
+        public List<PendingCall> Calls { get; } = [];
+
+        public int Inputs { get; set; }
+
+        /// <summary>Gets or sets whether the queue may run: its window passed or it holds a full batch.</summary>
+        public bool Ready { get; set; }
     }
 
     private sealed class PendingCall(string[] inputs, EmbeddingGenerationOptions? options)

@@ -23,4 +23,17 @@ public sealed class MicroBatchingOptions
         get;
         set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "A batch holds at least one input.") : value;
     } = 64;
+
+    /// <summary>
+    /// Gets or sets the most merged batches that run at once, or null (the default) for no limit. With a limit, calls
+    /// that arrive while the engine is busy wait for it and then run together: bigger batches, and no runs competing
+    /// for the same cores. One suits a CPU, where one run already uses every core it is given. Calls that pass straight
+    /// through (other options, or a full batch in one call) do not count.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? MaxConcurrentBatches
+    {
+        get;
+        set => field = value < 1 ? throw new ArgumentOutOfRangeException(nameof(value), value, "At least one batch must be able to run.") : value;
+    }
 }

@@ -13,11 +13,13 @@ internal sealed class GraphContract
     public const string InputIds = "input_ids";
     public const string AttentionMask = "attention_mask";
     public const string SentenceEmbedding = "sentence_embedding";
+    public const string LastHiddenState = "last_hidden_state";
 
-    private GraphContract(IReadOnlyList<ExtraInput> extraInputs, int? embeddingDimensions)
+    private GraphContract(IReadOnlyList<ExtraInput> extraInputs, int? embeddingDimensions, int? tokenEmbeddingWidth)
     {
         ExtraInputs = extraInputs;
         EmbeddingDimensions = embeddingDimensions;
+        TokenEmbeddingWidth = tokenEmbeddingWidth;
     }
 
     /// <summary>Gets the inputs besides <c>input_ids</c> and <c>attention_mask</c>, with how each is filled.</summary>
@@ -25,6 +27,12 @@ internal sealed class GraphContract
 
     /// <summary>Gets the fixed width of <c>sentence_embedding</c>, or null when the graph leaves it dynamic.</summary>
     public int? EmbeddingDimensions { get; }
+
+    /// <summary>
+    /// Gets the width of the per-token output <c>last_hidden_state</c> (float32 [batch, sequence, width]; 0 when the graph
+    /// leaves it dynamic), or null when the graph has no such output. Token embeddings are optional: pooled embeddings need only <c>sentence_embedding</c>.
+    /// </summary>
+    public int? TokenEmbeddingWidth { get; }
 
     /// <summary>Checks that a session is an EmbeddingGemma export and describes how to feed it.</summary>
     /// <param name="session">The session.</param>
@@ -68,7 +76,10 @@ internal sealed class GraphContract
         }
 
         int width = output.Dimensions[1];
-        return new GraphContract(extras, width > 0 ? width : null);
+        int? tokenWidth = outputs.TryGetValue(LastHiddenState, out NodeMetadata? tokens) && tokens.ElementDataType == TensorElementType.Float && tokens.Dimensions.Length == 3
+            ? Math.Max(tokens.Dimensions[2], 0)
+            : null;
+        return new GraphContract(extras, width > 0 ? width : null, tokenWidth);
     }
 
     private static void RequireTokenInput(IReadOnlyDictionary<string, NodeMetadata> inputs, string name, string modelPath)

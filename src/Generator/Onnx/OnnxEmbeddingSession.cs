@@ -23,6 +23,7 @@ internal sealed class OnnxEmbeddingSession : IDisposable
     private const string ArenaShrinkageKey = "memory.enable_memory_arena_shrinkage";
 
     private static readonly string[] s_outputNames = [GraphContract.SentenceEmbedding];
+    private static readonly string[] s_tokenOutputNames = [GraphContract.LastHiddenState];
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
@@ -107,6 +108,38 @@ internal sealed class OnnxEmbeddingSession : IDisposable
             }
         }
 
+        using IDisposableReadOnlyCollection<OrtValue> outputs = RunGraph(batch, features, s_outputNames, cancellationToken);
+        ReadOnlySpan<float> values = outputs.First().GetTensorDataAsSpan<float>();
+        int width = values.Length / batch.Rows;
+        values.CopyTo(destination);
+        return width;
+    }
+
+    /// <summary>
+    /// Runs one padded batch and returns <c>last_hidden_state</c>, the per-token output the graph pools into
+    /// <c>sentence_embedding</c>: [rows, columns, width] row-major (padding positions included), and its width.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The graph has no <c>last_hidden_state</c> output.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
+    public (float[] Values, int Width) RunTokenEmbeddings(TokenBatch batch, CancellationToken cancellationToken)
+    {
+        if (Contract.TokenEmbeddingWidth is null)
+        {
+            throw new NotSupportedException(
+                $"'{ModelPath}' has no '{GraphContract.LastHiddenState}' output (float32 [batch, sequence, width]), so it gives no token embeddings; " +
+                "onnx-community's EmbeddingGemma exports have it.");
+        }
+
+        using IDisposableReadOnlyCollection<OrtValue> outputs = RunGraph(batch, null, s_tokenOutputNames, cancellationToken);
+        OrtValue output = outputs.First();
+        long[] shape = output.GetTensorTypeAndShape().Shape;
+        return (output.GetTensorDataAsSpan<float>().ToArray(), checked((int)shape[^1]));
+    }
+
+    // Feeds the batch (and media features) and runs the named outputs; the caller disposes what it returns.
+    private IDisposableReadOnlyCollection<OrtValue> RunGraph(
+        TokenBatch batch, IReadOnlyDictionary<string, float[]>? features, string[] outputNames, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
 
         long[] shape = [batch.Rows, batch.Columns];
@@ -135,22 +168,13 @@ internal sealed class OnnxEmbeddingSession : IDisposable
             }
 
             using CancellationTokenRegistration registration = cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions);
-            IDisposableReadOnlyCollection<OrtValue> outputs;
             try
             {
-                outputs = _session.Run(runOptions, _inputNames, inputs, s_outputNames);
+                return _session.Run(runOptions, _inputNames, inputs, outputNames);
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancellationToken);
-            }
-
-            using (outputs)
-            {
-                ReadOnlySpan<float> values = outputs.First().GetTensorDataAsSpan<float>();
-                int width = values.Length / batch.Rows;
-                values.CopyTo(destination);
-                return width;
             }
         }
         finally

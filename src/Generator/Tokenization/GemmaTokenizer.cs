@@ -67,7 +67,16 @@ public sealed partial class GemmaTokenizer : Tokenizer
     /// <returns>The framed ids.</returns>
     /// <remarks>Truncation cuts ids exactly as Hugging Face's does, even between the byte tokens of one char.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokenCount"/> is smaller than the framing's token count.</exception>
-    public int[] EncodeFramed(ReadOnlySpan<char> text, int maxTokenCount, out int tokenCountBeforeTruncation)
+    public int[] EncodeFramed(ReadOnlySpan<char> text, int maxTokenCount, out int tokenCountBeforeTruncation) =>
+        EncodeFramed(text, maxTokenCount, keepEnd: false, out tokenCountBeforeTruncation);
+
+    /// <summary>
+    /// Encodes <paramref name="text"/> with its framing, truncated to <paramref name="maxTokenCount"/> ids from the side
+    /// Hugging Face tokenizers' <c>truncation_side</c> names: the text ids are cut before the framing is added, so
+    /// <c>&lt;bos&gt;</c> stays first and <c>&lt;eos&gt;</c> last either way; <paramref name="keepEnd"/> keeps the last
+    /// text ids (left truncation) instead of the first.
+    /// </summary>
+    internal int[] EncodeFramed(ReadOnlySpan<char> text, int maxTokenCount, bool keepEnd, out int tokenCountBeforeTruncation)
     {
         int framingCount = Framing.Count;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokenCount, Math.Max(framingCount, 0));
@@ -82,7 +91,7 @@ public sealed partial class GemmaTokenizer : Tokenizer
             result[at++] = BeginningOfSentenceId;
         }
 
-        ids.CopyTo(0, result, at, kept);
+        ids.CopyTo(keepEnd ? ids.Count - kept : 0, result, at, kept);
         if (Framing.AddEndOfSentence)
         {
             result[^1] = EndOfSentenceId;

@@ -92,6 +92,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Closes the server's standard input, as a parent that dies does.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>SIGKILL: the replica dies at once, mid-request.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
