@@ -9,7 +9,7 @@ namespace SkEmbeddingGemma.VectorData.Faiss;
 /// search for flat float, SQ8, binary flat, binary + float rescoring (×4, ×10), a 128-d prefix + 768-d rescoring and
 /// HNSW float, on embedding-like vectors (<see cref="EmbeddingLikeVectors"/>). Rescoring reads the candidates' float
 /// vectors from a float32 file on disk (positional reads, as the connector reads them from SQLite) and ranks them with
-/// the connector's own <c>FaissRescoring</c>. Memory per vector is the index's serialized size over n.
+/// the connector's own <c>FaissRescorer</c>. Memory per vector is the index's serialized size over n.
 /// With data "real", the vectors are the cached outputs of the full-size random-weight model
 /// (<see cref="Bench.RealModelVectors"/>, made by <c>FaissBench embed</c>) instead of synthetic ones.
 /// Usage: FaissBench quantized [n=100000] [queries=200] [hnsw=yes|no] [dir|-] [rescore multipliers=4,10] [all|rescore] [synthetic|real]
@@ -168,20 +168,18 @@ internal static class QuantizedSearch
 
     private static long[] Rescore(Microsoft.Win32.SafeHandles.SafeFileHandle vectors, float[] query, long[] candidates)
     {
-        IEnumerable<(long, float[])> Read()
+        var rescorer = new FaissRescorer(query, FaissDistance.Named(DistanceFunction.DotProductSimilarity)!, candidates.Length);
+        var vector = new float[D];
+        foreach (long id in candidates)
         {
-            foreach (long id in candidates)
+            if (id >= 0)
             {
-                if (id >= 0)
-                {
-                    var v = new float[D];
-                    RandomAccess.Read(vectors, System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()), id * D * sizeof(float));
-                    yield return (id, v);
-                }
+                RandomAccess.Read(vectors, System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()), id * D * sizeof(float));
+                rescorer.Add(id, vector);
             }
         }
 
-        return [.. FaissRescoring.Rescore(Read(), query, K, FaissDistance.Named(DistanceFunction.DotProductSimilarity)!).Select(h => h.Id)];
+        return [.. rescorer.Top(K).Select(h => h.Id)];
     }
 
     private static FaissIndex Float(string description, float[] data, long[] ids)
