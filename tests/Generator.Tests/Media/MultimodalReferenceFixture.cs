@@ -73,19 +73,15 @@ public sealed class MultimodalReferenceFixture : IDisposable
 
     public ReferenceSample[] ReferenceSamples { get; }
 
-    public float[] ReferencePixels(int image) => ReadArray<float>($"image{image}.pixels");
+    public float[] ReferencePixels(int image) => ReferenceImageFiles.Pixels(OutputDirectory, image);
 
-    public long[] ReferencePositions(int image) => ReadArray<long>($"image{image}.positions");
+    public long[] ReferencePositions(int image) => ReferenceImageFiles.Positions(OutputDirectory, image);
 
     public void Dispose()
     {
         Generator.Dispose();
         _folder.Dispose();
     }
-
-    private T[] ReadArray<T>(string name)
-        where T : unmanaged =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(File.ReadAllBytes(Path.Combine(OutputDirectory, name))).ToArray();
 
     public sealed record Sample(string? Text, int[] Images, int[][] Videos);
 

@@ -97,19 +97,15 @@ public sealed class ImageFormatFixture : IDisposable
 
     public byte[] ReferenceRgb(int image) => File.ReadAllBytes(Path.Combine(OutputDirectory, $"image{image}.rgb"));
 
-    public float[] ReferencePixels(int image) => ReadArray<float>($"image{image}.pixels");
+    public float[] ReferencePixels(int image) => ReferenceImageFiles.Pixels(OutputDirectory, image);
 
-    public long[] ReferencePositions(int image) => ReadArray<long>($"image{image}.positions");
+    public long[] ReferencePositions(int image) => ReferenceImageFiles.Positions(OutputDirectory, image);
 
     public void Dispose()
     {
         Generator.Dispose();
         _folder.Dispose();
     }
-
-    private T[] ReadArray<T>(string name)
-        where T : unmanaged =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(File.ReadAllBytes(Path.Combine(OutputDirectory, name))).ToArray();
 
     private static string Save(string folder, string name, Image image, IImageEncoder encoder)
     {
