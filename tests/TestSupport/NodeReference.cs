@@ -29,7 +29,7 @@ public static class NodeReference
     public static string WavefileDirectory => s_wavefileDirectory.Value;
 
     /// <summary>
-    /// Runs <c>node &lt;scriptName&gt; args…</c>, the script being copied next to the installed <c>node_modules</c>
+    /// Runs <c>node &lt;scriptName&gt; args…</c>, the scripts (and the modules they share) being copied next to the installed <c>node_modules</c>
     /// (ES modules ignore <c>NODE_PATH</c>), and returns its standard output.
     /// </summary>
     /// <param name="scriptName">A file name under <c>tests/TestSupport/node/</c>, such as <c>tokenize.mjs</c>.</param>
@@ -46,14 +46,20 @@ public static class NodeReference
         }
 
         string installDirectory = InstallDirectory;
-        string script = Path.Combine(installDirectory, scriptName);
-        byte[] content = await File.ReadAllBytesAsync(source);
-        byte[] installed = File.Exists(script) ? await File.ReadAllBytesAsync(script) : [];
-        if (!Enumerable.SequenceEqual(content, installed))
+
+        // Every script goes along, not only this one: scripts import shared modules beside them (wav.mjs).
+        foreach (string file in Directory.GetFiles(Path.GetDirectoryName(source)!, "*.mjs"))
         {
-            TestAssets.WriteFileAtomically(script, stream => stream.Write(content));
+            string target = Path.Combine(installDirectory, Path.GetFileName(file));
+            byte[] content = await File.ReadAllBytesAsync(file);
+            byte[] installed = File.Exists(target) ? await File.ReadAllBytesAsync(target) : [];
+            if (!Enumerable.SequenceEqual(content, installed))
+            {
+                TestAssets.WriteFileAtomically(target, stream => stream.Write(content));
+            }
         }
 
+        string script = Path.Combine(installDirectory, scriptName);
         return await TestAssets.RunProcessAsync(
             "node", new[] { script }.Concat(args).ToArray(), installDirectory, missingHint: "Install Node.js 18 or later to run the transformers.js reference.");
     }

@@ -14,28 +14,12 @@
 //                "embeddings"?: [{ "ids": [...], "embedding": [...] }] }
 import { env, AutoConfig, AutoModel, Gemma4AudioFeatureExtractor, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { wavReader } from './wav.mjs';
 
 const [wavefileFolder, input, output] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(wavefileFolder), 'package.json'));
-const { WaveFile } = require('wavefile');
+const readWav = wavReader(wavefileFolder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
-
-function readWav(file) {
-  const wav = new WaveFile(readFileSync(file));
-  wav.toBitDepth('32f');
-  if (wav.fmt.sampleRate !== 16000) wav.toSampleRate(16000);
-  let audio = wav.getSamples();
-  if (Array.isArray(audio)) {
-    if (audio.length > 1) {
-      const SCALING_FACTOR = Math.sqrt(2);
-      for (let i = 0; i < audio[0].length; ++i) audio[0][i] = (SCALING_FACTOR * (audio[0][i] + audio[1][i])) / 2;
-    }
-    audio = audio[0];
-  }
-  return audio;
-}
 
 // EmbeddingGemma 2's processor_config.json feature_extractor (see embeddinggemma2-facts.md).
 const extractor = new Gemma4AudioFeatureExtractor({

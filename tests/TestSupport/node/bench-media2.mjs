@@ -5,36 +5,20 @@
 //               "audio": ["/abs/a.wav", ...], "maxSoftTokens": 280 (optional), "threads": 2 (optional) }
 // output.json: { "loadSeconds", "imageSeconds", "audioSeconds", "imageEmbeddings": [[...]], "audioEmbeddings": [[...]],
 //                "peakRssBytes" }. The first image and the first clip also run once untimed (warm-up), as on our side.
-// WAV files are read as audio2.mjs reads them (wavefile, 32-bit float, resampled to 16 kHz when needed, channels merged).
+// WAV files are read by wav.mjs, as audio2.mjs reads them (wavefile, 32-bit float, resampled to 16 kHz when needed, channels merged).
 import { env, AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { wavReader } from './wav.mjs';
 
 const [wavefileFolder, input, output] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(wavefileFolder), 'package.json'));
-const { WaveFile } = require('wavefile');
+const readWav = wavReader(wavefileFolder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
 const directory = path.resolve(request.model);
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 env.localModelPath = path.dirname(directory) + path.sep;
 const name = path.basename(directory);
-
-function readWav(file) {
-  const wav = new WaveFile(readFileSync(file));
-  wav.toBitDepth('32f');
-  if (wav.fmt.sampleRate !== 16000) wav.toSampleRate(16000);
-  let audio = wav.getSamples();
-  if (Array.isArray(audio)) {
-    if (audio.length > 1) {
-      const SCALING_FACTOR = Math.sqrt(2);
-      for (let i = 0; i < audio[0].length; ++i) audio[0][i] = (SCALING_FACTOR * (audio[0][i] + audio[1][i])) / 2;
-    }
-    audio = audio[0];
-  }
-  return audio;
-}
 
 const session_options = request.threads ? { intraOpNumThreads: request.threads } : undefined;
 const loadStart = performance.now();
