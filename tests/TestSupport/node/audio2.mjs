@@ -12,10 +12,10 @@
 // output.json: { "clips": [{ "length", "samples"?, "frames", "features": [...], "mask": [...], "softTokens",
 //                "audioFeatures"?: [n * 512] }], "batchFeatures"?: [...], "batchShape"?: [...],
 //                "embeddings"?: [{ "ids": [...], "embedding": [...] }] }
-import { env, AutoConfig, AutoModel, Gemma4AudioFeatureExtractor, EmbeddingGemma2Processor } from '@huggingface/transformers';
+import { AutoConfig, AutoModel, Gemma4AudioFeatureExtractor, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { wavReader } from './wav.mjs';
+import { localModel } from './local-model.mjs';
 
 const [wavefileFolder, input, output] = process.argv.slice(2);
 const readWav = wavReader(wavefileFolder);
@@ -33,11 +33,7 @@ const processAudio = (clips) => EmbeddingGemma2Processor.prototype._process_audi
 let model = null;
 let name = null;
 if (request.model) {
-  const directory = path.resolve(request.model);
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = path.dirname(directory) + path.sep;
-  name = path.basename(directory);
+  name = localModel(request.model);
   const config = await AutoConfig.from_pretrained(name, { local_files_only: true });
   config.vision_config = null; // audio only: the folder need not hold a vision encoder
   model = await AutoModel.from_pretrained(name, { config, local_files_only: true, dtype: 'fp32' });

@@ -6,19 +6,15 @@
 // output.json: { "loadSeconds", "imageSeconds", "audioSeconds", "imageEmbeddings": [[...]], "audioEmbeddings": [[...]],
 //                "peakRssBytes" }. The first image and the first clip also run once untimed (warm-up), as on our side.
 // WAV files are read by wav.mjs, as audio2.mjs reads them (wavefile, 32-bit float, resampled to 16 kHz when needed, channels merged).
-import { env, AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
+import { AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { wavReader } from './wav.mjs';
+import { localModel } from './local-model.mjs';
 
 const [wavefileFolder, input, output] = process.argv.slice(2);
 const readWav = wavReader(wavefileFolder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
-const directory = path.resolve(request.model);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(request.model);
 
 const session_options = request.threads ? { intraOpNumThreads: request.threads } : undefined;
 const loadStart = performance.now();

@@ -10,16 +10,12 @@
 // Over-long texts are cut as sentence-transformers cuts them: <bos> + the first maxLength - 2 tokens + <eos>.
 // transformers.js's own `truncation: true` cuts the finished ids, so it drops <eos>: the two sides would then embed
 // different ids, and the comparison would measure the truncation, not the engines.
-import { env, AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, output] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
 
 const loadStart = performance.now();

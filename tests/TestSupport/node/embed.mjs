@@ -2,16 +2,12 @@
 // Usage: node embed.mjs <model folder> <input.json> <output.json>
 // input.json: { "maxTokens": 2048, "dimensions": [64, 32], "items": [{ "prompt": "...", "text": [UTF-16 code units] }] }
 // output.json: [{ "ids": [...], "embeddings": { "64": [...], "32": [...] } }] — one entry per item, each run alone (no padding).
-import { env, AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, output] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 // A multimodal model (EmbeddingGemma 2) embeds text without its media encoders, as EmbeddingGemma2Model documents:
 // without vision/audio configs no encoder graph is loaded, and the text graph gets empty media features.

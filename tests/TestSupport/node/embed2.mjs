@@ -6,16 +6,12 @@
 //                "single": [{ "ids": [...], "embedding": [...], "embeddings": { "512": [...] } }], "batch": [[...], ...] }
 // "single" runs each text alone (cut to maxTokens keeping <eos>: <bos> + first max - 2 text tokens + <eos>; "embeddings"
 // holds the Matryoshka prefixes, re-normalized); "batch" runs all texts, uncut, as one right-padded batch.
-import { env, AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, output] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 // Text-only use, as EmbeddingGemma2Model's documentation says: without vision/audio configs no encoder graph is loaded.
 const config = await AutoConfig.from_pretrained(name, { local_files_only: true });

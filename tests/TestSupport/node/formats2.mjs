@@ -5,16 +5,13 @@
 // Writes <output folder>/result.json: { "images": [{ "error" } | { "width", "height", "channels", "numSoftTokens",
 //   "embedding": [...] }] } and, per readable image i, its RGB bytes after RawImage.rgb() (image<i>.rgb), its
 //   pixel_values as raw float32 (image<i>.pixels) and its position ids as raw int64 (image<i>.positions).
-import { env, AutoConfig, AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
+import { AutoConfig, AutoModel, RawImage, EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, outputDirectory] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
 
 const processor = await EmbeddingGemma2Processor.from_pretrained(name, { local_files_only: true });

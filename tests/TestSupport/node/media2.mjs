@@ -5,17 +5,14 @@
 // Writes <output folder>/result.json: { "images": [{ "width", "height", "numSoftTokens", "numPatches" }],
 //   "samples": [{ "ids": [...], "embedding": [...] }] } and, per image i alone through the image processor,
 //   pixel_values as raw float32 (image<i>.pixels) and pixel position ids as raw int64 (image<i>.positions).
-import { env, AutoConfig, AutoModel, RawImage } from '@huggingface/transformers';
+import { AutoConfig, AutoModel, RawImage } from '@huggingface/transformers';
 import { EmbeddingGemma2Processor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, outputDirectory] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const request = JSON.parse(readFileSync(input, 'utf8'));
 
 const processor = await EmbeddingGemma2Processor.from_pretrained(name, { local_files_only: true });

@@ -2,16 +2,12 @@
 // Usage: node tokens.mjs <model folder> <input.json> <output.json>
 // input.json: { "items": [{ "prompt": "...", "text": [UTF-16 code units] }] } (short texts: no truncation)
 // output.json: [{ "ids": [...], "hidden": [[f32 x width] per token] }] — one entry per item, each run alone (no padding).
-import { env, AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
+import { AutoConfig, AutoTokenizer, AutoModel, Tensor } from '@huggingface/transformers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { localModel } from './local-model.mjs';
 
 const [folder, input, output] = process.argv.slice(2);
-const directory = path.resolve(folder);
-env.allowRemoteModels = false;
-env.allowLocalModels = true;
-env.localModelPath = path.dirname(directory) + path.sep;
-const name = path.basename(directory);
+const name = localModel(folder);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 const config = await AutoConfig.from_pretrained(name, { local_files_only: true });
 const multimodal = Boolean(config.vision_config || config.audio_config);
